@@ -1,0 +1,340 @@
+"""The one declaration of every model input and every outcome.
+
+Levers (what a policy maker sets), uncertainties (what nobody controls) and structure
+(the size and make-up of the region) are declared here ONCE, with type, default,
+range, unit and meaning. Scenario validation, CLI ``--set`` overrides, sliders, sweeps
+and SALib problems are all derived from :data:`PARAMETERS`; outcomes from
+:data:`OUTCOMES`.
+
+Numbers taken from the literature carry their source in a comment; the reference
+list is in ``docs/ODD.md`` (section 7) and ``../shared/reference/facts.md``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "Parameter",
+    "Outcome",
+    "PARAMETERS",
+    "OUTCOMES",
+    "HEADLINE_OUTCOMES",
+    "LEVERS",
+    "UNCERTAINTIES",
+    "STRUCTURE",
+    "ParameterError",
+    "defaults",
+    "get_parameter",
+    "coerce_value",
+    "suggest",
+]
+
+Kind = Literal["lever", "uncertainty", "structure"]
+
+
+class ParameterError(ValueError):
+    """A parameter name or value that the declaration does not allow."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared model input.
+
+    Attributes:
+        name: snake_case keyword of :class:`ecosim.EcosystemModel`.
+        kind: ``lever``, ``uncertainty`` or ``structure``.
+        type: ``float``, ``int`` or ``bool``.
+        default: value used when a scenario says nothing.
+        low: smallest allowed value (inclusive); ``None`` for bool.
+        high: largest allowed value (inclusive); ``None`` for bool.
+        unit: unit of measurement, for people.
+        meaning: one line saying what it is.
+    """
+
+    name: str
+    kind: Kind
+    type: type
+    default: Any
+    low: float | None
+    high: float | None
+    unit: str
+    meaning: str
+
+    def allowed(self) -> str:
+        """Human description of the allowed values."""
+        if self.type is bool:
+            return "true or false"
+        return f"a {self.type.__name__} in [{_fmt(self.low)}, {_fmt(self.high)}] {self.unit}".rstrip()
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` coerced to this parameter's type, or raise ParameterError."""
+        return coerce_value(self, value)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One declared model-level outcome (a column of the outcomes table).
+
+    Attributes:
+        name: column name in ``outcomes.parquet``.
+        unit: unit of measurement.
+        meaning: one line saying what it measures.
+        headline: whether summaries, comparisons and reports show it by default.
+    """
+
+    name: str
+    unit: str
+    meaning: str
+    headline: bool = True
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    if float(x).is_integer():
+        return f"{int(x):,}".replace(",", "_") if abs(x) >= 10_000 else str(int(x))
+    return f"{x:g}"
+
+
+def _p(name, kind, typ, default, low, high, unit, meaning) -> Parameter:
+    return Parameter(name, kind, typ, default, low, high, unit, meaning)
+
+
+# ----------------------------------------------------------------------------------
+# Levers (DESIGN §5). Money is in yuan. One step = one semester.
+# ----------------------------------------------------------------------------------
+_LEVERS = [
+    _p("internship_subsidy", "lever", float, 0.0, 0.0, 10_000.0, "yuan/intern/semester",
+       "subsidy paid to the host enterprise for each intern it trains"),
+    # China's real instrument: certified integration enterprises offset 30% of their
+    # investment in vocational education against education surcharges (facts.md, 2019).
+    _p("tax_credit_rate", "lever", float, 0.3, 0.0, 0.6, "share",
+       "share of a certified enterprise's training investment offset against surcharges"),
+    _p("resource_sharing_incentive", "lever", float, 0.0, 0.0, 1.0, "yuan/yuan",
+       "government top-up per yuan of equipment/know-how an enterprise shares with a school"),
+    _p("ip_protection", "lever", float, 0.3, 0.0, 1.0, "index",
+       "strength of IP protection for technology shared with schools (0 none, 1 full)"),
+    _p("teacher_practice_funding", "lever", float, 40_000.0, 0.0, 1_000_000.0,
+       "yuan/school/year", "funding that sends teachers for practice in enterprises"),
+    _p("promotion_intensity", "lever", float, 0.0, 0.0, 1.0, "index",
+       "intensity of campaigns explaining the benefits of cooperation to enterprises"),
+    _p("platform_level", "lever", float, 0.0, 0.0, 1.0, "index",
+       "maturity of the school–enterprise cooperation platform (informatization)"),
+    _p("career_services_funding", "lever", float, 100.0, 0.0, 2_000.0, "yuan/graduate",
+       "funding for employment guidance and career services per graduating student"),
+    _p("bridge_openness", "lever", float, 0.3, 0.0, 1.0, "index",
+       "openness of the general–vocational bridge to further study"),
+    _p("capacity_flexibility", "lever", float, 0.1, 0.0, 0.5, "share/year",
+       "school capacity policy: share of seats a school may move between programmes a year"),
+    _p("pilot_city", "lever", bool, False, None, None, "",
+       "national industry–education integration pilot city (demonstration base) status"),
+    _p("certification_threshold", "lever", int, 4, 1, 12, "depth points",
+       "summed partnership depth an enterprise needs to be certified"),
+    _p("government_budget", "lever", float, 20.0, 0.0, 500.0, "million yuan/year",
+       "yearly budget for integration instruments (tax credit is a tax expenditure outside it)"),
+]
+
+# ----------------------------------------------------------------------------------
+# Uncertainties (DESIGN §5)
+# ----------------------------------------------------------------------------------
+_UNCERTAINTIES = [
+    _p("tech_change_rate", "uncertainty", float, 0.02, 0.0, 0.15, "frontier units/semester",
+       "speed at which each sector's skill frontier moves (scaled by the sector's own rate)"),
+    _p("tech_shock_step", "uncertainty", int, -1, -1, 200, "step",
+       "step of a one-off technology shock (AI / big data / cloud); -1 for none"),
+    _p("tech_shock_size", "uncertainty", float, 0.0, 0.0, 1.0, "frontier units",
+       "size of the one-off frontier jump at tech_shock_step"),
+    _p("demand_growth", "uncertainty", float, 0.0, -0.1, 0.2, "share/year",
+       "labour-demand growth added to every sector's own growth"),
+    # Most enterprises lack understanding of cooperation (seed paper §2).
+    _p("initial_awareness", "uncertainty", float, 0.3, 0.0, 1.0, "index",
+       "mean initial awareness of the benefits of cooperation among enterprises"),
+    # Firms protect core technology and refuse to open resources (seed paper §4.3).
+    _p("ip_sensitivity", "uncertainty", float, 0.6, 0.0, 1.0, "index",
+       "mean reluctance of enterprises to share core technology"),
+    _p("vocational_stigma", "uncertainty", float, 0.5, 0.0, 1.0, "index",
+       "how much families look down on vocational education"),
+    # BIBB 2017/18: productive output EUR 14,377 vs gross cost EUR 20,855 per apprentice
+    # and year (facts.md) — interns produce roughly half of a skilled worker's output.
+    _p("intern_productivity", "uncertainty", float, 0.45, 0.0, 1.0, "share of skilled output",
+       "productive output of an intern relative to a skilled worker"),
+    _p("mentoring_cost", "uncertainty", float, 6_000.0, 0.0, 30_000.0, "yuan/intern/semester",
+       "cost of mentors' time and materials per intern"),
+    _p("ability_sd", "uncertainty", float, 0.2, 0.0, 0.6, "sd",
+       "spread of innate student ability (mean 1)"),
+    _p("goal_alignment", "uncertainty", float, 0.5, 0.0, 1.0, "index",
+       "alignment of schools' and enterprises' goals in a partnership (seed paper §4.3)"),
+    _p("curriculum_responsiveness", "uncertainty", float, 1.0, 0.0, 2.0, "multiplier",
+       "how quickly schools can revise programmes (0 = curricula frozen)"),
+]
+
+# ----------------------------------------------------------------------------------
+# Structure of the region (DESIGN §2). Research-default scale.
+# ----------------------------------------------------------------------------------
+_STRUCTURE = [
+    _p("n_schools", "structure", int, 30, 1, 2_000, "schools",
+       "number of schools (secondary vocational, higher vocational, university)"),
+    _p("n_enterprises", "structure", int, 1_000, 1, 200_000, "enterprises",
+       "number of enterprises"),
+    _p("cohort_size", "structure", int, 10_000, 10, 2_000_000, "students/year",
+       "upper-secondary and tertiary entrants each year"),
+    _p("n_districts", "structure", int, 3, 1, 50, "districts",
+       "districts of the region (locality matters for jobs)"),
+    _p("higher_vocational_share", "structure", float, 0.4, 0.0, 1.0, "share",
+       "share of schools that are higher vocational colleges"),
+    _p("university_share", "structure", float, 0.2, 0.0, 1.0, "share",
+       "share of schools that are general universities"),
+    _p("initial_partnerships", "structure", float, 0.1, 0.0, 1.0, "share of enterprises",
+       "share of enterprises with a partnership at the start"),
+    _p("initial_deep_share", "structure", float, 0.15, 0.0, 1.0, "share",
+       "share of initial partnerships that are already deep (depth 2–3)"),
+    _p("initial_dual_qualified", "structure", float, 0.35, 0.0, 1.0, "share",
+       "initial share of vocational teachers who are dual-qualified"),
+    _p("initial_alignment", "structure", float, 0.65, 0.0, 1.0, "index",
+       "initial mean curriculum alignment with the sector frontier"),
+    _p("management_quality", "structure", float, 0.5, 0.0, 1.0, "index",
+       "mean school management quality (timely help for students in practice)"),
+    _p("region", "structure", str, "generic", None, None, "",
+       "sector set of the region: 'generic' or 'deyang'"),
+]
+
+PARAMETERS: dict[str, Parameter] = {p.name: p for p in _LEVERS + _UNCERTAINTIES + _STRUCTURE}
+LEVERS: tuple[str, ...] = tuple(p.name for p in _LEVERS)
+UNCERTAINTIES: tuple[str, ...] = tuple(p.name for p in _UNCERTAINTIES)
+STRUCTURE: tuple[str, ...] = tuple(p.name for p in _STRUCTURE)
+
+# ----------------------------------------------------------------------------------
+# Outcomes (DESIGN §6). These column names are a contract other tools rely on.
+# ----------------------------------------------------------------------------------
+_OUTCOMES = [
+    Outcome("employment_rate", "share",
+            "latest graduating cohort employed one step (six months) after graduation, "
+            "of those entering the labour market"),
+    Outcome("placement_rate", "share",
+            "latest cohort employed or in further study (the Ministry's definition)"),
+    Outcome("in_field_rate", "share",
+            "latest cohort employed in their programme's sector with adequate skill fit, "
+            "share of graduates entering the labour market"),
+    Outcome("skill_gap", "index",
+            "mean gap between what enterprises need and what the last year's hires bring (0–1)"),
+    Outcome("vacancy_fill_rate", "share",
+            "graduate hires over the last year / new vacancies opened over the last year"),
+    Outcome("participation_rate", "share", "enterprises with at least one partnership"),
+    Outcome("deep_partnership_share", "share", "partnerships of depth 2 or 3"),
+    Outcome("intern_retention_rate", "share",
+            "latest cohort's interns hired by their host enterprise"),
+    Outcome("local_retention_rate", "share",
+            "latest cohort's employed graduates working in their school's district"),
+    Outcome("vocational_share", "share", "latest entering cohort choosing the vocational track"),
+    Outcome("further_study_rate", "share", "latest graduating cohort going on to further study"),
+    Outcome("dual_qualified_share", "share", "vocational teachers who are dual-qualified"),
+    Outcome("curriculum_alignment", "index", "seat-weighted alignment of programmes (0–1)"),
+    Outcome("resources_shared", "yuan/semester",
+            "equipment and know-how shared by enterprises with schools this step"),
+    Outcome("government_spending", "yuan/semester",
+            "spending on all instruments this step, tax credit included"),
+    Outcome("cost_per_matched_graduate", "yuan",
+            "government spending over the last year per in-field graduate of the latest cohort"),
+    # -- more outcomes (not headline) --
+    Outcome("graduates", "students", "graduates this step", False),
+    Outcome("hires", "people", "hires this step", False),
+    Outcome("vacancies", "jobs", "new vacancies opened this step", False),
+    Outcome("unemployed", "people", "graduates searching or unemployed after this step", False),
+    Outcome("students_alive", "students", "students and graduates tracked by the model", False),
+    Outcome("partnerships", "edges", "active school–enterprise partnerships", False),
+    Outcome("partnerships_depth_1", "edges", "internship agreements", False),
+    Outcome("partnerships_depth_2", "edges", "order classes / joint curricula", False),
+    Outcome("partnerships_depth_3", "edges", "joint labs / industrial colleges", False),
+    Outcome("certified_enterprises", "enterprises", "certified integration enterprises", False),
+    Outcome("interns", "students", "students in an internship this step", False),
+    Outcome("mean_awareness", "index", "mean awareness of cooperation's benefits", False),
+    Outcome("participation_micro", "share", "participation of enterprises < 10 staff", False),
+    Outcome("participation_small", "share", "participation of enterprises 10–99 staff", False),
+    Outcome("participation_medium", "share", "participation of enterprises 100–499 staff",
+            False),
+    Outcome("participation_large", "share", "participation of enterprises ≥ 500 staff", False),
+    Outcome("placement_rate_higher_vocational", "share",
+            "placement rate of the latest higher-vocational cohort", False),
+    Outcome("in_field_rate_higher_vocational", "share",
+            "in-field rate of the latest higher-vocational cohort", False),
+    Outcome("spending_internship_subsidy", "yuan/semester", "internship subsidies paid", False),
+    Outcome("spending_tax_credit", "yuan/semester", "tax credits granted", False),
+    Outcome("spending_resource_sharing", "yuan/semester", "resource-sharing incentives paid",
+            False),
+    Outcome("spending_teacher_practice", "yuan/semester", "teacher-practice funding spent",
+            False),
+    Outcome("spending_promotion", "yuan/semester", "promotion campaigns", False),
+    Outcome("spending_platform", "yuan/semester", "running the cooperation platform", False),
+    Outcome("spending_career_services", "yuan/semester", "career services", False),
+    Outcome("budget_ration", "share", "share of budget-capped claims the budget could pay",
+            False),
+]
+OUTCOMES: dict[str, Outcome] = {o.name: o for o in _OUTCOMES}
+HEADLINE_OUTCOMES: tuple[str, ...] = tuple(o.name for o in _OUTCOMES if o.headline)
+
+
+def defaults() -> dict[str, Any]:
+    """Default value of every declared parameter."""
+    return {name: p.default for name, p in PARAMETERS.items()}
+
+
+def suggest(name: str, choices: Any) -> str:
+    """Return ' (did you mean 'x'?)' for the nearest name in ``choices``, or ''."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def get_parameter(name: str) -> Parameter:
+    """Look a parameter up by name; raise ParameterError naming the nearest one."""
+    try:
+        return PARAMETERS[name]
+    except KeyError:
+        raise ParameterError(
+            f"unknown parameter '{name}'{suggest(name, PARAMETERS)}; "
+            "run 'ecosim levers' for the list"
+        ) from None
+
+
+_REGIONS = ("generic", "deyang")
+
+
+def coerce_value(param: Parameter, value: Any) -> Any:
+    """Coerce ``value`` (possibly a string from the command line) to the parameter's type.
+
+    Raises:
+        ParameterError: with a message naming the parameter, the value and what is allowed.
+    """
+    bad = ParameterError(f"{param.name} = {value!r} is not allowed: expected {param.allowed()}")
+    if param.type is str:
+        if not isinstance(value, str) or value not in _REGIONS:
+            raise ParameterError(
+                f"{param.name} = {value!r} is not allowed: expected one of {list(_REGIONS)}"
+            )
+        return value
+    if param.type is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
+            return value.lower() in ("true", "1", "yes")
+        raise bad
+    if isinstance(value, bool):
+        raise bad
+    if isinstance(value, str):
+        try:
+            value = float(value.replace("_", ""))
+        except ValueError:
+            raise bad from None
+    if not isinstance(value, int | float):
+        raise bad
+    if param.type is int:
+        if float(value) != int(value):
+            raise bad
+        value = int(value)
+    else:
+        value = float(value)
+    if value != value or value < param.low or value > param.high:  # NaN or out of range
+        raise bad
+    return value

@@ -1,0 +1,125 @@
+"""Students as a population of NumPy arrays, updated in bulk.
+
+Students are many and simple (DESIGN §9): each attribute is one array and every process
+acts on all students at once through masks. There is no Python loop over students.
+Records of students who leave the model (further study, dropout, settled in a job,
+left the region) are removed by :meth:`StudentPopulation.compact`; the model keeps
+counters of them so that every entrant is accounted for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .sectors import COMPETENCIES
+
+__all__ = ["Status", "StudentPopulation"]
+
+
+class Status:
+    """Status codes of a student record."""
+
+    ENROLLED = 0
+    SEARCHING = 1  # graduated this step, looking for a first job
+    EMPLOYED = 2
+    UNEMPLOYED = 3  # graduated, searched at least once without success
+
+    NAMES = {0: "enrolled", 1: "searching", 2: "employed", 3: "unemployed"}
+
+
+# name -> (dtype, fill value); competencies are a 2-D float32 array handled apart.
+_FIELDS: dict[str, tuple[type, float]] = {
+    "school": (np.int32, -1),
+    "programme": (np.int8, -1),  # sector of the programme
+    "school_type": (np.int8, -1),  # 0 secondary vocational, 1 higher vocational, 2 university
+    "district": (np.int16, -1),  # district of the school
+    "semester": (np.int16, 0),  # semesters completed
+    "length": (np.int16, 6),  # semesters in the programme
+    "ability": (np.float32, 1.0),
+    "status": (np.int8, Status.ENROLLED),
+    "intern_host": (np.int32, -1),  # enterprise index of the current/last internship
+    "intern_partnership": (np.int32, -1),  # partnership row of the internship, -1 if platform
+    "intern_semesters": (np.int16, 0),
+    "employer": (np.int32, -1),
+    "in_field": (np.bool_, False),
+    "match_quality": (np.float32, np.nan),
+    "entry_step": (np.int32, 0),
+    "grad_step": (np.int32, -1),
+    "search_steps": (np.int16, 0),
+    "support": (np.float32, 0.0),  # career-service support received (yuan)
+}
+
+
+class StudentPopulation:
+    """Struct-of-arrays store of student records.
+
+    Attributes are NumPy arrays of length :attr:`n` (views into larger buffers), e.g.
+    ``pop.ability``, ``pop.status``; ``pop.competency`` has shape ``(n, 5)`` in the
+    order of :data:`ecosim.sectors.COMPETENCIES`.
+    """
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._cap = max(16, int(capacity))
+        self.n = 0
+        self._buf: dict[str, np.ndarray] = {
+            k: np.full(self._cap, fill, dtype=dt) for k, (dt, fill) in _FIELDS.items()
+        }
+        self._comp = np.zeros((self._cap, len(COMPETENCIES)), dtype=np.float32)
+
+    # -- array access ------------------------------------------------------------
+    def __getattr__(self, name: str) -> np.ndarray:
+        buf = self.__dict__.get("_buf")
+        if buf is not None and name in buf:
+            return buf[name][: self.n]
+        raise AttributeError(name)
+
+    @property
+    def competency(self) -> np.ndarray:
+        """Competency matrix ``(n, 5)``."""
+        return self._comp[: self.n]
+
+    def __len__(self) -> int:
+        return self.n
+
+    # -- growth and removal --------------------------------------------------------
+    def add(self, count: int, **values: np.ndarray | float | int) -> slice:
+        """Append ``count`` records; unspecified fields take their fill value.
+
+        Returns:
+            The slice of the new records.
+        """
+        need = self.n + count
+        if need > self._cap:
+            new_cap = max(need, int(self._cap * 1.5))
+            for k, (dt, fill) in _FIELDS.items():
+                grown = np.full(new_cap, fill, dtype=dt)
+                grown[: self.n] = self._buf[k][: self.n]
+                self._buf[k] = grown
+            comp = np.zeros((new_cap, len(COMPETENCIES)), dtype=np.float32)
+            comp[: self.n] = self._comp[: self.n]
+            self._comp = comp
+            self._cap = new_cap
+        sl = slice(self.n, need)
+        for k, (_, fill) in _FIELDS.items():
+            self._buf[k][sl] = fill
+        self._comp[sl] = 0.0
+        for k, v in values.items():
+            if k == "competency":
+                self._comp[sl] = v
+            else:
+                self._buf[k][sl] = v
+        self.n = need
+        return sl
+
+    def compact(self, keep: np.ndarray) -> None:
+        """Keep only the records where the boolean mask ``keep`` is true (order kept)."""
+        idx = np.flatnonzero(keep)
+        m = idx.size
+        for k in _FIELDS:
+            self._buf[k][:m] = self._buf[k][idx]
+        self._comp[:m] = self._comp[idx]
+        self.n = m
+
+    def count(self, status: int) -> int:
+        """Number of records with a given status."""
+        return int(np.count_nonzero(self.status == status))
