@@ -496,7 +496,7 @@ class EcosystemModel(mesa.Model):
             t.remove(rows[broken])
             t.deepen(rows[deepen])
         # --- schools search for new partners -------------------------------------------
-        S, K = self.n_schools, self.K
+        K = self.K
         seat_w = self.seats / np.maximum(self.seats.sum(axis=1, keepdims=True), 1e-9)
         intensity = np.where(ss["type"] < 2, SEARCH_CONTACTS, SEARCH_CONTACTS * 0.25)
         lam = (intensity[:, None] * self.offers * (1 + 2 * self.platform_level)
@@ -839,7 +839,7 @@ class EcosystemModel(mesa.Model):
         platform widens the reach; former interns get a head start (recruitment is
         why firms train, facts.md BIBB).
         """
-        pop, f, rng = self.pop, self.firms, self.rng
+        pop, f = self.pop, self.firms
         seekers = np.flatnonzero((pop.status == Status.SEARCHING)
                                  | (pop.status == Status.UNEMPLOYED))
         vac = f["vacancies"].astype(np.int64)
@@ -869,7 +869,6 @@ class EcosystemModel(mesa.Model):
         career = self.schools_state["career"][school]
         n_apps = (APPLICATIONS_BASE + np.floor(2 * self.platform_level + 2 * career
                                                + rng.random(n))).astype(np.int64)
-        A = int(n_apps.max())
         who = np.repeat(np.arange(n), n_apps)
         # Sector: own programme mostly, otherwise any sector weighted by vacancies.
         sec_vac = np.bincount(f["sector"], weights=vac, minlength=K)

@@ -67,7 +67,10 @@ class Parameter:
         """Human description of the allowed values."""
         if self.type is bool:
             return "true or false"
-        return f"a {self.type.__name__} in [{_fmt(self.low)}, {_fmt(self.high)}] {self.unit}".rstrip()
+        if self.type is str:
+            return "one of " + ", ".join(repr(r) for r in _REGIONS)
+        rng = f"[{_fmt(self.low)}, {_fmt(self.high)}]"
+        return f"a {self.type.__name__} in {rng} {self.unit}".rstrip()
 
     def check(self, value: Any) -> Any:
         """Return ``value`` coerced to this parameter's type, or raise ParameterError."""

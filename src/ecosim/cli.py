@@ -1,0 +1,168 @@
+"""Command-line interface: ``ecosim run | validate | scenarios | levers | outcomes``.
+
+Bad input ends with one line ``ecosim: error: ...`` naming the file, the field, the
+value and what is allowed, and exit status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .params import OUTCOMES, PARAMETERS, ParameterError
+from .scenario import ScenarioError, apply_overrides, list_scenarios, load_scenario
+
+__all__ = ["main", "build_parser"]
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """An error to report on one line."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return v
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be ≥ 0")
+    return v
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_scenario, summary_table
+
+    scenario = apply_overrides(load_scenario(args.scenario), args.set)
+    out = Path(args.out) if args.out else Path("results") / scenario.name
+    res = run_scenario(scenario, out, seed=args.seed, steps=args.steps,
+                       plots=not args.no_plots)
+    s = res.summary
+    print(f"scenario {s['scenario']} (hash {s['scenario_hash']}), seed {s['seed']}, "
+          f"{s['steps']} steps in {s['runtime_seconds']:.2f} s")
+    print(summary_table(s))
+    print(f"wrote {out}/outcomes.parquet, outcomes.csv, sectors.parquet, summary.json"
+          + ("" if args.no_plots else ", plots/*.png"))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    sc = apply_overrides(load_scenario(args.scenario), args.set)
+    print(f"{sc.path}: ok — scenario '{sc.name}', {len(sc.params)} parameters set, "
+          f"{sc.steps} steps, seed {sc.seed}, hash {sc.content_hash}")
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    items = list_scenarios()
+    if not items:
+        print("no scenarios found (looked in ./scenarios and the project's scenarios/)")
+        return 0
+    width = max(len(s.path.stem) for s in items if s.path)
+    for s in items:
+        print(f"{s.path.stem:<{width}}  {s.description}")
+    return 0
+
+
+def cmd_levers(args: argparse.Namespace) -> int:
+    kinds = ("lever", "uncertainty", "structure") if args.all else ("lever", "uncertainty")
+    for kind in kinds:
+        print(f"\n{kind.upper()}S" if kind != "uncertainty" else "\nUNCERTAINTIES")
+        for p in PARAMETERS.values():
+            if p.kind != kind:
+                continue
+            rng = "true/false" if p.type is bool else (
+                p.allowed().split(" ", 1)[1] if p.type is not str else p.allowed())
+            print(f"  {p.name:<28} {p.type.__name__:<5} default {p.default!s:<10} "
+                  f"{rng}")
+            print(f"  {'':<28} {p.meaning}")
+    if not args.all:
+        print("\n(structure parameters: ecosim levers --all)")
+    return 0
+
+
+def cmd_outcomes(args: argparse.Namespace) -> int:
+    for o in OUTCOMES.values():
+        if o.headline or args.all:
+            print(f"  {o.name:<34} {o.unit:<14} {o.meaning}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (subcommands register here)."""
+    p = argparse.ArgumentParser(
+        prog="ecosim",
+        description="Agent-based simulation of industry–education ecosystems.",
+    )
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"ecosim {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    r = sub.add_parser("run", help="run one scenario and write outcomes, summary and plots")
+    r.add_argument("scenario", help="scenario file or shipped name (e.g. baseline)")
+    r.add_argument("--seed", type=_seed, help="random seed (default: the scenario's)")
+    r.add_argument("--steps", type=_positive_int, help="semesters to run")
+    r.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="override a lever/uncertainty (repeatable)")
+    r.add_argument("--out", help="output folder (default results/<scenario>)")
+    r.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    r.set_defaults(func=cmd_run)
+
+    v = sub.add_parser("validate", help="check a scenario file without running it")
+    v.add_argument("scenario")
+    v.add_argument("--set", action="append", metavar="NAME=VALUE")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("scenarios", help="list shipped scenarios")
+    s.set_defaults(func=cmd_scenarios)
+
+    lv = sub.add_parser("levers", help="list every lever and uncertainty")
+    lv.add_argument("--all", action="store_true", help="also structure parameters")
+    lv.set_defaults(func=cmd_levers)
+
+    o = sub.add_parser("outcomes", help="list the outcome catalogue")
+    o.add_argument("--all", action="store_true", help="also non-headline outcomes")
+    o.set_defaults(func=cmd_outcomes)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return p
+
+
+# Later modules (experiments, app) add subcommands through this list.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ecosim`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args) or 0)
+    except (ScenarioError, ParameterError, CliError) as e:
+        print(f"ecosim: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("ecosim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

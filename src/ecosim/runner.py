@@ -1,0 +1,145 @@
+"""Run one scenario and write its tidy outputs and plots.
+
+``run_scenario`` is what ``ecosim run`` calls. Outputs in ``out``:
+``outcomes.parquet`` and ``outcomes.csv`` (one row per step), ``sectors.parquet``
+(step × sector), ``summary.json`` (headline outcomes averaged over the final year, with
+metadata) and ``plots/*.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .model import EcosystemModel
+from .params import HEADLINE_OUTCOMES, OUTCOMES
+from .scenario import Scenario
+
+__all__ = ["RunResult", "simulate", "run_scenario", "final_year_summary", "write_atomic"]
+
+
+@dataclass
+class RunResult:
+    """Results of one run.
+
+    Attributes:
+        outcomes: model-level outcomes, one row per step.
+        sectors: per-sector table, one row per step and sector.
+        summary: headline outcomes over the final year plus metadata.
+    """
+
+    outcomes: pd.DataFrame
+    sectors: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def versions() -> dict[str, str]:
+    """Versions of ecosim and Mesa, for metadata."""
+    import mesa
+
+    from . import __version__
+
+    return {"ecosim_version": __version__, "mesa_version": mesa.__version__}
+
+
+def final_year_summary(outcomes: pd.DataFrame, names: tuple[str, ...] = HEADLINE_OUTCOMES
+                       ) -> dict[str, float | None]:
+    """Mean of each outcome over the final year (the last two steps)."""
+    tail = outcomes.iloc[-2:] if len(outcomes) > 2 else outcomes
+    out: dict[str, float | None] = {}
+    for n in names:
+        v = float(np.nanmean(tail[n].to_numpy(dtype=float))) if tail[n].notna().any() else None
+        out[n] = v
+    return out
+
+
+def simulate(scenario: Scenario, seed: int | None = None, steps: int | None = None,
+             progress: bool = False, label: str | None = None) -> RunResult:
+    """Build the model from a scenario and run it (no files written)."""
+    seed = scenario.seed if seed is None else seed
+    steps = scenario.steps if steps is None else steps
+    t0 = time.perf_counter()
+    model = EcosystemModel(seed=seed, **scenario.model_kwargs())
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=steps, desc=label or scenario.name, unit="step", file=sys.stderr)
+    for _ in range(steps):
+        model.step()
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    outcomes = model.outcomes_frame()
+    sectors = model.sector_frame()
+    summary = {
+        "scenario": scenario.name,
+        "scenario_file": str(scenario.path) if scenario.path else None,
+        "scenario_hash": scenario.content_hash,
+        "seed": int(seed),
+        "steps": int(steps),
+        **versions(),
+        "runtime_seconds": round(time.perf_counter() - t0, 3),
+        "parameters": dict(model.params),
+        "final_year": final_year_summary(outcomes),
+        "accounting": model.accounting(),
+    }
+    return RunResult(outcomes, sectors, summary)
+
+
+def write_atomic(path: Path, write) -> None:
+    """Write a file through a temporary file and a rename (never a half-written file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def run_scenario(scenario: Scenario, out: str | Path, seed: int | None = None,
+                 steps: int | None = None, progress: bool | None = None,
+                 plots: bool = True) -> RunResult:
+    """Run a scenario and write outcomes, sectors, summary and plots to ``out``."""
+    if progress is None:
+        progress = sys.stderr.isatty()
+    res = simulate(scenario, seed=seed, steps=steps, progress=progress)
+    out = Path(out)
+    write_atomic(out / "outcomes.parquet", lambda p: res.outcomes.to_parquet(p, index=False))
+    write_atomic(out / "outcomes.csv", lambda p: res.outcomes.to_csv(p, index=False))
+    write_atomic(out / "sectors.parquet", lambda p: res.sectors.to_parquet(p, index=False))
+    write_atomic(out / "summary.json",
+                 lambda p: Path(p).write_text(json.dumps(res.summary, indent=2, default=float)))
+    if plots:
+        from .plots import plot_run
+
+        plot_run(res, out / "plots")
+    return res
+
+
+def summary_table(summary: dict[str, Any]) -> str:
+    """Short plain-text table of the final-year headline outcomes."""
+    lines = [f"{'outcome':<28} {'final year':>14}  unit", "-" * 56]
+    for name, v in summary["final_year"].items():
+        unit = OUTCOMES[name].unit
+        if v is None:
+            txt = "n/a"
+        elif unit == "share" or unit == "index":
+            txt = f"{v:.3f}"
+        else:
+            txt = f"{v:,.0f}"
+        lines.append(f"{name:<28} {txt:>14}  {unit}")
+    return "\n".join(lines)
