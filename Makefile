@@ -22,9 +22,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## performance benchmarks (not part of the tests)
+## performance benchmarks (not part of the tests): every benchmarks/bench_*.py in turn
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -215,6 +215,7 @@ class EcosystemModel(mesa.Model):
             "fit_sum": np.zeros(F),
             "hired_interns": np.zeros(F, dtype=np.int64),
             "willingness": np.zeros(F),
+            "unsubsidised_willing": np.zeros(F, dtype=bool),
         }
         edges = [lo for _, lo, _ in SIZE_CLASSES[1:]]
         self.firms["size_class"] = np.searchsorted(edges, size, side="right").astype(np.int8)
@@ -474,8 +475,12 @@ class EcosystemModel(mesa.Model):
         mechanisms (§4.3).
         """
         rng, f, ss, t = self.rng, self.firms, self.schools_state, self.partnerships
-        willing = _sigmoid(self.expected_net_benefit(1) / CHOICE_NOISE)
+        net = self.expected_net_benefit(1)
+        willing = _sigmoid(net / CHOICE_NOISE)
         f["willingness"] = willing
+        # Firms that would expect a gain even without the subsidy (its deadweight): the
+        # subsidy enters both perception and experience once per intern.
+        f["unsubsidised_willing"] = net - self.internship_subsidy * self.government.ration > 0
         # --- existing partnerships: age, break up, deepen ---------------------------
         rows = t.active_rows
         if rows.size:
@@ -1135,6 +1140,10 @@ class EcosystemModel(mesa.Model):
         out["students_alive"] = float(pop.n)
         out["certified_enterprises"] = float(f["certified"].sum())
         out["interns"] = float(getattr(self, "interns_now", 0))
+        out["subsidy_deadweight_share"] = (
+            float((f["interns"] * f["unsubsidised_willing"]).sum() / f["interns"].sum())
+            if self.internship_subsidy > 0 and self.steps > 0 and f["interns"].sum() > 0
+            else np.nan)
         out["mean_awareness"] = float(f["awareness"].mean()) if f["awareness"].size else np.nan
         self.current = {name: float(out[name]) for name in OUTCOMES}
         self.datacollector.collect(self)

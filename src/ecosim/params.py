@@ -272,6 +272,9 @@ _OUTCOMES = [
     Outcome("spending_promotion", "yuan/semester", "promotion campaigns", False),
     Outcome("spending_platform", "yuan/semester", "running the cooperation platform", False),
     Outcome("spending_career_services", "yuan/semester", "career services", False),
+    Outcome("subsidy_deadweight_share", "share",
+            "interns subsidised at enterprises that would cooperate without the subsidy",
+            False),
     Outcome("budget_ration", "share", "share of budget-capped claims the budget could pay",
             False),
 ]

@@ -1,0 +1,162 @@
+"""Model benchmark: ecosim vs Mesa's Boltzmann wealth example, and scaling.
+
+Run with ``make bench``. Every measurement runs in a fresh subprocess (so peak memory
+is that run's own), ecosim and Boltzmann alternate, and the table reports medians of
+``--reps`` repetitions. The table is printed and written into docs/performance.md
+(between the ``model`` markers), with the date and machine.
+
+Usage: python benchmarks/bench_model.py [--reps 5] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench_model:start -->", "<!-- bench_model:end -->"
+
+
+def _one_ecosim(scenario: str, steps: int, scale: float) -> dict:
+    from ecosim.model import EcosystemModel
+    from ecosim.scenario import load_scenario
+
+    sc = load_scenario(scenario)
+    kw = sc.model_kwargs()
+    if scale != 1.0:
+        for k in ("cohort_size", "n_enterprises", "n_schools"):
+            kw[k] = max(1, int(round(kw[k] * scale)))
+    t0 = time.perf_counter()
+    m = EcosystemModel(seed=1, **kw)
+    t1 = time.perf_counter()
+    alive = 0
+    for _ in range(steps):
+        m.step()
+        alive += m.pop.n
+    t2 = time.perf_counter()
+    return {"setup": t1 - t0, "run": t2 - t1, "total": t2 - t0,
+            "agent_steps": alive, "agents": alive / steps}
+
+
+def _one_boltzmann(n: int, steps: int) -> dict:
+    from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannWealth
+
+    side = max(10, int(round((n / 4) ** 0.5)))  # ~4 agents per cell
+    t0 = time.perf_counter()
+    m = BoltzmannWealth(n=n, width=side, height=side, seed=1)
+    t1 = time.perf_counter()
+    for _ in range(steps):
+        m.step()
+    t2 = time.perf_counter()
+    return {"setup": t1 - t0, "run": t2 - t1, "total": t2 - t0,
+            "agent_steps": n * steps, "agents": n}
+
+
+def _measure(kind: str, *args: str) -> dict:
+    """Run one measurement in a fresh interpreter; return timings and peak memory."""
+    code = (
+        "import json, resource, sys; sys.path.insert(0, {!r}); import bench_model as b; "
+        "r = getattr(b, {!r})(*json.loads(sys.argv[1])); "
+        "r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; "
+        "print(json.dumps(r))".format(str(Path(__file__).parent), f"_one_{kind}")
+    )
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(list(args))],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _median(rows: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="fewer reps, no 1M run")
+    args = ap.parse_args()
+    reps = 2 if args.quick else args.reps
+    lines: list[str] = []
+
+    def say(s: str = "") -> None:
+        print(s, flush=True)
+        lines.append(s)
+
+    # 1. benchmark_county vs Boltzmann at the same agent count, alternating.
+    eco, boltz = [], []
+    for _ in range(reps):
+        eco.append(_measure("ecosim", "benchmark_county", 40, 1.0))
+        n = int(round(eco[-1]["agents"]))
+        boltz.append(_measure("boltzmann", n, 10))
+    e_us = _median([{"v": r["total"] / r["agent_steps"] * 1e6} for r in eco], "v")
+    b_us = _median([{"v": r["run"] / r["agent_steps"] * 1e6} for r in boltz], "v")
+    say(f"### benchmark_county (40 steps) vs Mesa Boltzmann wealth, medians of {reps}")
+    say()
+    say("| model | agents | steps | seconds (incl. setup) | µs per agent-step | peak MB |")
+    say("|---|---:|---:|---:|---:|---:|")
+    say(f"| ecosim benchmark_county | {_median(eco, 'agents'):,.0f} students alive (mean) | 40 "
+        f"| {_median(eco, 'total'):.2f} | {e_us:.3f} | {_median(eco, 'peak_mb'):.0f} |")
+    say(f"| Mesa Boltzmann wealth | {boltz[0]['agents']:,} agents | 10 "
+        f"| {_median(boltz, 'total'):.2f} | {b_us:.3f} (step only) "
+        f"| {_median(boltz, 'peak_mb'):.0f} |")
+    say()
+    say(f"ecosim is **{b_us / e_us:.1f}×** cheaper per agent-step than Boltzmann "
+        "(ecosim includes setup; Boltzmann's setup is excluded).")
+    say()
+
+    # 2. Scaling series.
+    scales = [0.1, 1.0] if args.quick else [0.1, 1.0, 10.0]
+    rows = []
+    for s in scales:
+        rs = [_measure("ecosim", "benchmark_county", 40, s) for _ in range(max(1, reps - 2))]
+        rows.append((s, _median(rs, "agents"), _median(rs, "total"), _median(rs, "peak_mb")))
+    say("### Scaling (benchmark_county scaled: cohort, enterprises and schools × factor)")
+    say()
+    say("| students alive (mean) | seconds, 40 steps | µs per student-step | peak MB |")
+    say("|---:|---:|---:|---:|")
+    for _, n, t, mb in rows:
+        say(f"| {n:,.0f} | {t:.2f} | {t / (n * 40) * 1e6:.3f} | {mb:.0f} |")
+    x = np.log([r[1] for r in rows])
+    y = np.log([r[2] for r in rows])
+    slope = float(np.polyfit(x, y, 1)[0])
+    say()
+    say(f"Fitted exponent of run time vs students: **{slope:.3f}**")
+    say()
+
+    # 3. Research default scale.
+    rs = [_measure("ecosim", "baseline", 40, 1.0) for _ in range(reps)]
+    say(f"### Research default (baseline.toml), 40 steps: {_median(rs, 'total'):.2f} s, "
+        f"{_median(rs, 'agents'):,.0f} students alive, peak {_median(rs, 'peak_mb'):.0f} MB")
+    _write_doc(lines)
+
+
+def _write_doc(lines: list[str]) -> None:
+    stamp = (f"Measured {dt.date.today().isoformat()} on {platform.node()} "
+             f"({platform.machine()}, {os.cpu_count()} cores, Python "
+             f"{platform.python_version()}), one core per run, by `make bench` "
+             "(benchmarks/bench_model.py).")
+    block = "\n".join([START, "## Model", "", stamp, "", *lines, END])
+    text = DOC.read_text() if DOC.exists() else "# Performance\n\n"
+    if START in text and END in text:
+        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text,
+                      flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(text)
+    print(f"\nwrote {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
