@@ -1,0 +1,375 @@
+"""Figures and headline numbers of the teaching demo (matplotlib only, no browser code).
+
+Every drawing is a pure function of a running :class:`ecosim.EcosystemModel` that
+returns PNG bytes, so the page (:mod:`ecosim.app`) stays thin and the drawings can be
+tested and timed on their own. Colours are Okabe–Ito (readable by colour-blind
+viewers) and every series also differs by line style or marker shape; fonts are large
+enough for a classroom projector.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from ecosim.plots import OKABE_ITO  # noqa: E402
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ecosim.model import EcosystemModel
+
+__all__ = [
+    "SECTOR_COLOURS",
+    "SCHOOL_STYLE",
+    "Headline",
+    "headline_numbers",
+    "pretty",
+    "network_png",
+    "trends_png",
+    "spending_png",
+    "shortage_png",
+    "FIGURES",
+]
+
+# Okabe–Ito without yellow (too pale on a white projector screen) for the first sectors.
+SECTOR_COLOURS: list[str] = [OKABE_ITO[i] for i in (0, 1, 2, 4, 5, 6, 3, 7)]
+SECTOR_MARKERS = ["o", "o", "o", "o", "o", "o", "o", "o"]
+LINE_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1))]
+# School types: grey levels (lightness differs) AND shapes.
+SCHOOL_STYLE: dict[str, tuple[str, str, str]] = {
+    "secondary_vocational": ("#FFFFFF", "s", "secondary vocational school"),
+    "higher_vocational": ("#000000", "D", "higher vocational college"),
+    "university": ("#999999", "^", "university"),
+}
+DEPTH_STYLE = {  # depth: (line width, colour, label)
+    1: (0.9, "#9A9A9A", "internship agreement"),
+    2: (2.2, "#555555", "order class / joint curriculum"),
+    3: (4.0, "#000000", "joint lab / industrial college"),
+}
+FONT = {"font.size": 13, "axes.titlesize": 16, "axes.labelsize": 14, "legend.fontsize": 12,
+        "xtick.labelsize": 13, "ytick.labelsize": 13, "axes.titleweight": "bold"}
+DPI = 80
+
+
+def pretty(name: str) -> str:
+    """``advanced_manufacturing`` → ``Advanced manufacturing``."""
+    s = name.replace("_", " ")
+    return s[:1].upper() + s[1:]
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+    return buf.getvalue()
+
+
+def _figure(w: float, h: float) -> Figure:
+    # Fixed margins instead of a layout engine: constrained layout doubled the time.
+    return Figure(figsize=(w, h), dpi=DPI)
+
+
+def _axes(fig: Figure, left: float = 0.12, bottom: float = 0.13, right: float = 0.97,
+          top: float = 0.9) -> Any:
+    return fig.add_axes((left, bottom, right - left, top - bottom))
+
+
+def _series(model: EcosystemModel, name: str) -> np.ndarray:
+    return np.asarray(model.datacollector.model_vars.get(name, []), dtype=float)
+
+
+# ------------------------------------------------------------------------------------
+# Headline numbers
+# ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Headline:
+    """One tile of the headline panel.
+
+    Attributes:
+        key: outcome name (or a derived name).
+        label: plain-language label for students.
+        value: formatted current value ("—" when not measured yet).
+        change: plain-language change since the start ("" when none).
+        raw: the numeric value (NaN when not measured yet).
+    """
+
+    key: str
+    label: str
+    value: str
+    change: str
+    raw: float
+
+
+def _pct(x: float) -> str:
+    return "—" if not math.isfinite(x) else f"{100 * x:.0f}%"
+
+
+def _money(x: float) -> str:
+    return "—" if not math.isfinite(x) else f"{x / 1e6:.2f} million yuan"
+
+
+def _count(x: float) -> str:
+    return "—" if not math.isfinite(x) else f"{x:,.0f}"
+
+
+def _shortage_now(model: EcosystemModel) -> float:
+    recs = model.sector_records[-len(model.sectors):] if model.sectors else []
+    return float(sum(r["shortage"] for r in recs)) if recs else math.nan
+
+
+_HEADLINES: list[tuple[str, str, Callable[[float], str], bool]] = [
+    # (outcome, plain-language label, formatter, is a share)
+    ("employment_rate", "Graduates with a job six months after leaving school", _pct, True),
+    ("in_field_rate", "Graduates working in the field they trained for", _pct, True),
+    ("participation_rate", "Enterprises that work with a school", _pct, True),
+    ("vacancy_fill_rate", "Job openings filled by new graduates", _pct, True),
+    ("shortage", "Job openings left empty (talent shortage)", _count, False),
+    ("government_spending", "Government spending this semester", _money, False),
+]
+
+
+def headline_numbers(model: EcosystemModel) -> list[Headline]:
+    """The headline panel: current value and change since the start of the run."""
+    out = []
+    for key, label, fmt, share in _HEADLINES:
+        if key == "shortage":
+            now = _shortage_now(model)
+            first = (float(sum(r["shortage"] for r in model.sector_records[:len(model.sectors)]))
+                     if model.sector_records else math.nan)
+        else:
+            s = _series(model, key)
+            now = float(model.current.get(key, math.nan))
+            finite = s[np.isfinite(s)]
+            first = float(finite[0]) if finite.size else math.nan
+        change = ""
+        if model.steps > 0 and math.isfinite(now) and math.isfinite(first):
+            d = now - first
+            if share:
+                pts = 100 * d
+                change = ("no change since the start" if abs(pts) < 0.5 else
+                          f"{'▲ up' if pts > 0 else '▼ down'} {abs(pts):.0f} points since the start")
+            elif key == "shortage":
+                change = ("no change since the start" if abs(d) < 0.5 else
+                          f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} since the start")
+        value = fmt(now)
+        if value == "—":
+            change = "measured after the first graduation"
+        out.append(Headline(key, label, value, change, now))
+    return out
+
+
+# ------------------------------------------------------------------------------------
+# Partnership network
+# ------------------------------------------------------------------------------------
+_layout_cache: weakref.WeakKeyDictionary[Any, dict[int, tuple[float, float]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def network_layout(model: EcosystemModel) -> dict[int, tuple[float, float]]:
+    """Fixed positions: schools on an inner ring (by type), enterprises on an outer ring
+    grouped by sector (largest first). Fixed, so that students watch edges appear."""
+    try:
+        return _layout_cache[model]
+    except (KeyError, TypeError):
+        pass
+    g = model.network
+    schools = [n for n, d in g.nodes(data=True) if d.get("kind") == "school"]
+    firms = [n for n, d in g.nodes(data=True) if d.get("kind") == "enterprise"]
+    types = list(SCHOOL_STYLE)
+    schools.sort(key=lambda n: (types.index(g.nodes[n].get("school_type", types[0]))
+                                if g.nodes[n].get("school_type") in types else 0, n))
+    firms.sort(key=lambda n: (g.nodes[n].get("sector", 0), -g.nodes[n].get("size", 0), n))
+    pos: dict[int, tuple[float, float]] = {}
+    for i, n in enumerate(schools):
+        a = 2 * math.pi * i / max(len(schools), 1) + math.pi / 2
+        pos[n] = (0.42 * math.cos(a), 0.42 * math.sin(a))
+    n_sec = len({g.nodes[n].get("sector", 0) for n in firms}) or 1
+    gap = 1.5  # empty slots between sectors
+    slots = len(firms) + gap * n_sec
+    t, last = 0.0, None
+    for n in firms:
+        k = g.nodes[n].get("sector", 0)
+        if last is not None and k != last:
+            t += gap
+        last = k
+        a = 2 * math.pi * t / max(slots, 1) + math.pi / 2
+        pos[n] = (math.cos(a), math.sin(a))
+        t += 1
+    try:
+        _layout_cache[model] = pos
+    except TypeError:  # pragma: no cover - model not weak-referenceable
+        pass
+    return pos
+
+
+def network_png(model: EcosystemModel) -> bytes:
+    """The school–enterprise partnership network as PNG bytes."""
+    g = model.network
+    pos = network_layout(model)
+    fig = _figure(7.2, 6.4)
+    with matplotlib.rc_context(FONT):
+        ax = _axes(fig, 0.0, 0.25, 1.0, 0.93)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        by_depth: dict[int, list] = {1: [], 2: [], 3: []}
+        for u, v, d in g.edges(data=True):
+            if u in pos and v in pos:
+                by_depth.setdefault(int(d.get("depth", 1)), []).append((pos[u], pos[v]))
+        for depth in (1, 2, 3):
+            segs = by_depth.get(depth) or []
+            if segs:
+                lw, col, _ = DEPTH_STYLE[depth]
+                ax.add_collection(LineCollection(segs, linewidths=lw, colors=col,
+                                                 alpha=0.8, zorder=depth))
+        sectors = [s.name for s in model.sectors]
+        nodes = g.nodes
+        firms = [n for n in pos if nodes[n].get("kind") == "enterprise"]
+        if firms:
+            xy = np.array([pos[n] for n in firms])
+            sec = np.array([nodes[n].get("sector", 0) for n in firms])
+            size = np.array([nodes[n].get("size", 1.0) for n in firms], dtype=float)
+            s = np.clip(12 + 7 * np.sqrt(size), 12, 320)
+            partner = np.array([g.degree(n) > 0 for n in firms])
+            cols = np.array([SECTOR_COLOURS[k % len(SECTOR_COLOURS)] for k in sec])
+            # cooperating enterprises are filled, the others hollow (not colour alone)
+            ax.scatter(xy[~partner, 0], xy[~partner, 1], s=s[~partner], facecolors="white",
+                       edgecolors=cols[~partner], linewidths=1.6, zorder=5)
+            ax.scatter(xy[partner, 0], xy[partner, 1], s=s[partner], c=cols[partner],
+                       edgecolors="black", linewidths=0.6, zorder=6)
+        schools = [n for n in pos if nodes[n].get("kind") == "school"]
+        sizes = np.array([nodes[n].get("size", 1.0) for n in schools], dtype=float)
+        big = max(float(sizes.max()) if sizes.size else 1.0, 1.0)
+        for typ, (col, marker, _) in SCHOOL_STYLE.items():
+            sel = [i for i, n in enumerate(schools) if nodes[n].get("school_type") == typ]
+            if sel:
+                xy = np.array([pos[schools[i]] for i in sel])
+                ax.scatter(xy[:, 0], xy[:, 1], s=120 + 380 * np.sqrt(sizes[sel] / big),
+                           c=col, marker=marker, edgecolors="black", linewidths=1.5,
+                           zorder=7)
+        ax.set_xlim(-1.12, 1.12)
+        ax.set_ylim(-1.12, 1.12)
+        n_part = sum(1 for n in firms if g.degree(n) > 0)
+        ax.set_title(f"Who works with whom: {g.number_of_edges()} partnerships, "
+                     f"{n_part} of {len(firms)} enterprises", fontsize=15)
+        handles = [Line2D([], [], ls="", marker="o", ms=10, mfc=SECTOR_COLOURS[k],
+                          mec="black", label=pretty(name)) for k, name in enumerate(sectors)]
+        handles.append(Line2D([], [], ls="", marker="o", ms=10, mfc="white", mec="#555555",
+                              mew=1.6, label="(hollow: no school partner)"))
+        handles += [Line2D([], [], ls="", marker=m, ms=11, mfc=c, mec="black", label=lab)
+                    for c, m, lab in SCHOOL_STYLE.values()]
+        handles += [Line2D([], [], lw=lw, color=c, label=lab)
+                    for lw, c, lab in DEPTH_STYLE.values()]
+        fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=11,
+                   frameon=False, handlelength=2.2, columnspacing=1.0)
+    return _png(fig)
+
+
+# ------------------------------------------------------------------------------------
+# Time series
+# ------------------------------------------------------------------------------------
+_TRENDS = [  # outcome, label, colour, style
+    ("employment_rate", "graduates with a job", OKABE_ITO[4], "-"),
+    ("in_field_rate", "… in their own field", OKABE_ITO[5], "--"),
+    ("participation_rate", "enterprises working with schools", OKABE_ITO[2], "-."),
+    ("vacancy_fill_rate", "job openings filled", OKABE_ITO[0], ":"),
+]
+
+
+def _step_axis(ax: Any, n: int) -> None:
+    ax.set_xlabel("semester")
+    ax.set_xlim(0, max(n - 1, 10))
+    ax.grid(alpha=0.3)
+
+
+def trends_png(model: EcosystemModel) -> bytes:
+    """Employment, in-field rate, participation and vacancy fill over time (percent)."""
+    fig = _figure(7.2, 5.0)
+    with matplotlib.rc_context(FONT):
+        ax = _axes(fig)
+        n = 0
+        for name, label, col, ls in _TRENDS:
+            y = 100 * _series(model, name)
+            n = max(n, y.size)
+            ax.plot(np.arange(y.size), y, color=col, ls=ls, lw=3, label=label,
+                    marker="o" if y.size < 3 else None)
+        ax.set_ylim(0, 102)
+        ax.set_ylabel("percent")
+        ax.set_title("Talent supply over time")
+        _step_axis(ax, n)
+        ax.legend(loc="lower left", fontsize=12, framealpha=0.9)
+    return _png(fig)
+
+
+_SPEND_GROUPS = [  # label, instruments, colour, hatch
+    ("internship + sharing subsidies", ("internship_subsidy", "resource_sharing"),
+     OKABE_ITO[0], ""),
+    ("tax credit", ("tax_credit",), OKABE_ITO[4], "//"),
+    ("teacher practice", ("teacher_practice",), OKABE_ITO[2], ""),
+    ("platform + promotion", ("platform", "promotion"), OKABE_ITO[6], ".."),
+    ("career services", ("career_services",), OKABE_ITO[1], ""),
+]
+
+
+def spending_png(model: EcosystemModel) -> bytes:
+    """Government spending per semester, stacked by instrument (million yuan)."""
+    fig = _figure(7.2, 5.0)
+    with matplotlib.rc_context(FONT):
+        ax = _axes(fig)
+        total = _series(model, "government_spending")
+        x = np.arange(total.size)
+        bottom = np.zeros(total.size)
+        for label, names, col, hatch in _SPEND_GROUPS:
+            y = sum((np.nan_to_num(_series(model, f"spending_{nm}")) for nm in names),
+                    np.zeros(total.size)) / 1e6
+            if np.any(y > 0):
+                ax.bar(x, y, bottom=bottom, color=col, hatch=hatch, edgecolor="white",
+                       width=0.85, label=label)
+                bottom = bottom + y
+        ax.set_ylabel("million yuan per semester")
+        ax.set_title("Government spending")
+        _step_axis(ax, total.size)
+        ax.set_xlim(-0.6, max(total.size - 0.4, 10))
+        ax.set_ylim(0, max(float(bottom.max()) * 1.25 if bottom.size else 0.0, 0.1))
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper left", fontsize=11, framealpha=0.9)
+    return _png(fig)
+
+
+def shortage_png(model: EcosystemModel) -> bytes:
+    """Talent shortage (job openings left empty) by sector over time."""
+    fig = _figure(7.2, 5.0)
+    with matplotlib.rc_context(FONT):
+        ax = _axes(fig)
+        K = len(model.sectors)
+        recs = model.sector_records
+        n = len(recs) // K if K else 0
+        if n:
+            short = np.array([r["shortage"] for r in recs[: n * K]], dtype=float).reshape(n, K)
+            for k, s in enumerate(model.sectors):
+                ax.plot(np.arange(n), short[:, k], color=SECTOR_COLOURS[k % len(SECTOR_COLOURS)],
+                        ls=LINE_STYLES[k % len(LINE_STYLES)], lw=3, label=pretty(s.name),
+                        marker="o" if n < 3 else None)
+            ax.set_ylim(0, max(float(short.max()) * 1.15, 5))
+        ax.set_ylabel("job openings left empty")
+        ax.set_title("Talent shortage by sector")
+        _step_axis(ax, n)
+        ax.legend(loc="upper left", fontsize=11, framealpha=0.9)
+    return _png(fig)
+
+
+FIGURES: dict[str, Callable[[EcosystemModel], bytes]] = {
+    "network": network_png,
+    "trends": trends_png,
+    "shortage": shortage_png,
+    "spending": spending_png,
+}

@@ -1,0 +1,154 @@
+"""The one declaration (params.py) is consistent and everything is derived from it."""
+
+from __future__ import annotations
+
+import inspect
+import math
+import re
+
+import pytest
+from support import CONTRACT_OUTCOMES, ROOT, TINY
+
+from ecosim import (
+    HEADLINE_OUTCOMES,
+    LEVERS,
+    OUTCOMES,
+    PARAMETERS,
+    UNCERTAINTIES,
+    EcosystemModel,
+    ParameterError,
+)
+from ecosim.params import STRUCTURE, coerce_value, defaults, get_parameter, suggest
+
+
+@pytest.mark.parametrize("name", list(PARAMETERS))
+def test_parameter_range_contains_default(name: str) -> None:
+    """Every declared number has low <= default <= high and a default of its type."""
+    p = PARAMETERS[name]
+    assert p.name == name
+    assert p.kind in ("lever", "uncertainty", "structure")
+    assert p.meaning.strip(), f"{name} has no meaning"
+    if p.type in (bool, str):
+        assert isinstance(p.default, p.type)
+        return
+    assert p.low is not None and p.high is not None
+    assert p.low <= p.default <= p.high, (p.low, p.default, p.high)
+    assert type(p.default) is p.type, f"{name}: default {p.default!r} is not {p.type}"
+    assert coerce_value(p, p.default) == p.default
+
+
+def test_kinds_partition_the_declaration() -> None:
+    """Levers, uncertainties and structure are disjoint and together are PARAMETERS."""
+    assert set(LEVERS).isdisjoint(UNCERTAINTIES)
+    assert set(LEVERS).isdisjoint(STRUCTURE)
+    assert set(UNCERTAINTIES).isdisjoint(STRUCTURE)
+    assert set(LEVERS) | set(UNCERTAINTIES) | set(STRUCTURE) == set(PARAMETERS)
+    assert all(PARAMETERS[n].kind == "lever" for n in LEVERS)
+    assert all(PARAMETERS[n].kind == "uncertainty" for n in UNCERTAINTIES)
+
+
+def test_design_levers_are_declared() -> None:
+    """DESIGN §5 names twelve policy levers; each is declared as a lever."""
+    for name in ("internship_subsidy", "tax_credit_rate", "resource_sharing_incentive",
+                 "ip_protection", "teacher_practice_funding", "promotion_intensity",
+                 "platform_level", "career_services_funding", "bridge_openness",
+                 "capacity_flexibility", "pilot_city", "certification_threshold"):
+        assert PARAMETERS[name].kind == "lever", name
+
+
+def test_model_signature_lists_every_parameter_with_its_default() -> None:
+    """SolaraViz and batch_run see every declared parameter as a keyword with its default."""
+    sig = inspect.signature(EcosystemModel.__init__)
+    params = sig.parameters
+    assert "seed" in params and params["seed"].default is None
+    for name, p in PARAMETERS.items():
+        assert name in params, f"{name} missing from EcosystemModel signature"
+        assert params[name].default == p.default, name
+    for name, prm in params.items():
+        if name == "self":
+            continue
+        assert prm.kind is not inspect.Parameter.VAR_POSITIONAL
+        assert prm.default is not inspect.Parameter.empty, f"{name} has no default"
+    assert set(params) - {"self", "seed"} == set(PARAMETERS)
+
+
+def test_default_model_takes_declared_defaults() -> None:
+    """A model built with no parameters holds exactly the declared defaults."""
+    m = EcosystemModel(seed=3, **TINY)
+    expected = {**defaults(), **TINY}
+    assert m.params == expected
+    for name, value in expected.items():
+        assert getattr(m, name) == value
+
+
+def test_every_parameter_is_read_by_the_model() -> None:
+    """A declared parameter that the model never reads would be a dead slider."""
+    src = (ROOT / "src" / "ecosim" / "model.py").read_text(encoding="utf-8")
+    unused = [n for n in PARAMETERS if not re.search(rf"self\.{n}\b", src)]
+    assert not unused, f"declared but never read by the model: {unused}"
+
+
+def test_every_outcome_is_a_column_of_outcomes_frame() -> None:
+    """outcomes_frame() has a 'step' column plus exactly the declared outcomes."""
+    m = EcosystemModel(seed=1, **TINY)
+    m.run(2)
+    df = m.outcomes_frame()
+    assert list(df.columns) == ["step", *OUTCOMES]
+    assert list(df["step"]) == [0, 1, 2]
+
+
+def test_contract_outcome_names_exist_and_are_headline() -> None:
+    """The 16 outcome names other tools rely on are declared headline outcomes."""
+    assert len(CONTRACT_OUTCOMES) == 16
+    for name in CONTRACT_OUTCOMES:
+        assert name in OUTCOMES, name
+        assert name in HEADLINE_OUTCOMES, name
+    assert set(HEADLINE_OUTCOMES) == set(CONTRACT_OUTCOMES)
+
+
+def test_outcomes_have_units_and_meanings() -> None:
+    """Each outcome says its unit and meaning."""
+    for o in OUTCOMES.values():
+        assert o.unit.strip() and o.meaning.strip(), o.name
+
+
+def test_unknown_parameter_is_refused_with_a_suggestion() -> None:
+    """Misspelt keywords raise ParameterError naming the nearest declared name."""
+    with pytest.raises(ParameterError, match=r"internship_subsidi.*did you mean 'internship_subsidy'"):
+        EcosystemModel(seed=1, internship_subsidi=10)
+    with pytest.raises(ParameterError, match="did you mean 'ip_protection'"):
+        get_parameter("ip_protectoin")
+    assert suggest("zzzzzz", PARAMETERS) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ip_protection", 1.5), ("ip_protection", -0.1), ("n_schools", 0), ("n_schools", 2.5),
+     ("pilot_city", "maybe"), ("pilot_city", 1.0), ("internship_subsidy", "lots"),
+     ("internship_subsidy", True), ("region", "mars"), ("tax_credit_rate", math.nan)],
+)
+def test_bad_values_are_refused(name: str, value: object) -> None:
+    """Out-of-range, wrongly typed and NaN values raise ParameterError naming name and value."""
+    with pytest.raises(ParameterError) as exc:
+        EcosystemModel(seed=1, **{**TINY, name: value})
+    msg = str(exc.value)
+    assert name in msg and repr(value) in msg and "expected" in msg
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [("internship_subsidy", "3_000", 3000.0), ("n_schools", "12", 12), ("pilot_city", "true", True),
+     ("pilot_city", "no", False), ("n_schools", 7.0, 7), ("region", "deyang", "deyang")],
+)
+def test_coerce_value_accepts_command_line_text(name: str, text: object, expected: object) -> None:
+    """Strings from --set are coerced to the declared type."""
+    value = coerce_value(PARAMETERS[name], text)
+    assert value == expected and type(value) is type(expected)
+
+
+def test_range_bounds_are_inclusive() -> None:
+    """low and high themselves are allowed values."""
+    for p in PARAMETERS.values():
+        if p.type in (int, float):
+            assert coerce_value(p, p.low) == p.low
+            assert coerce_value(p, p.high) == p.high
