@@ -114,7 +114,8 @@ def test_outcomes_have_units_and_meanings() -> None:
 
 def test_unknown_parameter_is_refused_with_a_suggestion() -> None:
     """Misspelt keywords raise ParameterError naming the nearest declared name."""
-    with pytest.raises(ParameterError, match=r"internship_subsidi.*did you mean 'internship_subsidy'"):
+    hint = r"internship_subsidi.*did you mean 'internship_subsidy'"
+    with pytest.raises(ParameterError, match=hint):
         EcosystemModel(seed=1, internship_subsidi=10)
     with pytest.raises(ParameterError, match="did you mean 'ip_protection'"):
         get_parameter("ip_protectoin")

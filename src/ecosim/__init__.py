@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .compare import compare
 from .model import EcosystemModel
 from .params import (
     HEADLINE_OUTCOMES,
@@ -32,4 +33,5 @@ __all__ = [
     "Outcome",
     "ParameterError",
     "__version__",
+    "compare",
 ]

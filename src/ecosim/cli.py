@@ -80,7 +80,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_levers(args: argparse.Namespace) -> int:
     kinds = ("lever", "uncertainty", "structure") if args.all else ("lever", "uncertainty")
     for kind in kinds:
-        print(f"\n{kind.upper()}S" if kind != "uncertainty" else "\nUNCERTAINTIES")
+        print({"lever": "\nLEVERS", "uncertainty": "\nUNCERTAINTIES",
+               "structure": "\nSTRUCTURE"}[kind])
         for p in PARAMETERS.values():
             if p.kind != kind:
                 continue
@@ -117,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=_seed, help="random seed (default: the scenario's)")
     r.add_argument("--steps", type=_positive_int, help="semesters to run")
     r.add_argument("--set", action="append", metavar="NAME=VALUE",
-                   help="override a lever/uncertainty (repeatable)")
+                   help="override any declared parameter, e.g. internship_subsidy=3000 "
+                        "(repeatable; see 'ecosim levers --all')")
     r.add_argument("--out", help="output folder (default results/<scenario>)")
     r.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     r.set_defaults(func=cmd_run)
@@ -147,6 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
+def _register_experiments(sub: argparse._SubParsersAction) -> None:
+    from .experiment_cli import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS.append(_register_experiments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ecosim`` console script."""
     parser = build_parser()
@@ -162,6 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ecosim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `ecosim levers | head`
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

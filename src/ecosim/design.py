@@ -57,8 +57,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .params import HEADLINE_OUTCOMES, OUTCOMES, PARAMETERS, Parameter, ParameterError
-from .params import coerce_value, suggest
+from .params import (
+    HEADLINE_OUTCOMES,
+    OUTCOMES,
+    PARAMETERS,
+    Parameter,
+    ParameterError,
+    coerce_value,
+    suggest,
+)
 from .scenario import MAX_STEPS, Scenario, ScenarioError, find_scenario, load_scenario
 from .stats import replication_seeds, seed_to_int
 

@@ -3,8 +3,9 @@
 One step is one semester. :meth:`EcosystemModel.step` runs the thirteen processes of
 DESIGN §4 in order; each is a method whose docstring names the mechanism of the seed
 paper (Chen & Wang, "Analysis on the Construction of Modern Industry and Education
-Community") it models. Students are a NumPy population updated in bulk; schools,
-enterprises and the government are Mesa agents whose state lives in arrays.
+Community") it models. Students are a NumPy population updated in bulk; schools and
+enterprises are Mesa agents whose state lives in arrays (one row per agent, so a process
+updates all of them at once); the government is a Mesa agent holding its own ledger.
 
 Internal constants below are calibration choices; each says where its value comes from
 (a source in ``facts.md`` or the modeller's reasoning, see ``docs/ODD.md`` §7).
@@ -52,39 +53,50 @@ DEPTH_EXPOSURE = np.array([0.0, 0.5, 1.0, 1.5])  # IP exposure by depth
 DEPTH_SHARING = np.array([0.0, 0.25, 1.0, 2.5])  # resources shared by depth
 SHARE_UNIT = 20_000.0  # yuan/semester shared by a willing depth-2 partner with 4 mentors
 SHARE_OPPORTUNITY_COST = 0.3  # firm's cost per yuan of equipment/know-how lent
+# Break-up hazard per semester (assumptions, tuned so that a satisfied depth-1 partnership
+# lasts ~25 years and a dissatisfied one a few semesters; evolutionary-game studies find
+# cooperation lasts only while the payoff to both parties is positive, facts.md).
 BREAK_BASE = 0.02
 BREAK_DISSATISFIED = 0.35
-BREAK_MISALIGNED = 0.08
-DEPTH_STABILITY = np.array([0.0, 1.0, 0.7, 0.4])
-DEEPEN_BASE = 0.08
+BREAK_MISALIGNED = 0.08  # extra hazard at fully misaligned goals and weak management
+DEPTH_STABILITY = np.array([0.0, 1.0, 0.7, 0.4])  # deep ties (joint labs) last longer
+DEEPEN_BASE = 0.08  # chance per semester that a ready, satisfied pair deepens (assumption)
 TEACHER_PRACTICE_COST = 20_000.0  # yuan per teacher-semester in an enterprise (assumption)
 TEACHER_ATTRITION = 0.02  # per semester: retirement, moves, skills going stale
 STUDENTS_PER_TEACHER = 18.0  # order of magnitude of Chinese vocational schools (assumption)
 GAP_SCALE = 0.5  # frontier units at which alignment falls to 1/e
+# Share of the curriculum's gap to the frontier closed per semester without partners
+# (a programme revision every ~12 years; assumption).
 CURRICULUM_BASE_SPEED = 0.04
+# Learning rates per semester, calibrated so that an average graduate reaches a skill
+# fit of ~0.55–0.6 and in-field employment lands near 70% (facts.md, MOE 2014).
 SCHOOL_LEARNING_RATE = 0.25
 FRONTIER_LEARNING_RATE = 0.25
 INTERN_LEARNING_RATE = 0.25
 DROPOUT_BASE = 0.012  # per semester at average quality
-APPLICATIONS_BASE = 3
+APPLICATIONS_BASE = 3  # applications per graduate and semester without help (assumption)
 P_IN_SECTOR = 0.75  # share of applications to the programme's own sector
 P_LOCAL = 0.45  # share of applications in the own district without platform
-HIRE_THRESHOLD = 0.36
+HIRE_THRESHOLD = 0.36  # minimum skill fit (+0.1 × tech level); calibrated: ≥90% placement
 INTERN_BONUS = 0.05  # head start of a firm's own former intern
 ADEQUATE_FIT = 0.5  # skill fit counted as "in-field" (skill-matched)
-MATCHING_ROUNDS = 3
+MATCHING_ROUNDS = 3  # offer/accept rounds per semester (deferred acceptance, truncated)
 MAX_UNEMPLOYED_STEPS = 4  # after two years without a job a graduate leaves the region
 SETTLED_AFTER = 2  # employed records are dropped two steps after graduation
 LABOUR_DEMAND_RATIO = 1.05  # new entry vacancies per labour-market graduate per year
+# Expected share of a cohort that reaches the labour market (completes, no further
+# study); only used to size initial demand: 0.93 completion × ~0.7 not studying on.
+EXPECTED_LABOUR_MARKET_SHARE = 0.65
+REFERENCE_FIT = 0.6  # intern skill fit at which output equals intern_productivity × wage
 VACANCY_PERSISTENCE = 0.3  # unfilled vacancies still open next semester
 TRACK_BIAS = 1.05  # gives ≈45% vocational entrants at stigma 0.5 (facts.md: 41% / 47%)
-DISTANCE_PENALTY = 1.5
+DISTANCE_PENALTY = 1.5  # logit utility cost of a school in another district (assumption)
 PROMOTION_COST_PER_FIRM = 400.0  # yuan/semester at full intensity
-PROMOTION_EFFECT = 0.08
+PROMOTION_EFFECT = 0.08  # share of the awareness gap closed per semester at full intensity
 PLATFORM_COST = 1_000_000.0  # yuan/semester at full level (+ per firm below)
 PLATFORM_COST_PER_FIRM = 200.0
-PEER_RATE = 0.15
-SAT_SCALE = 8_000.0
+PEER_RATE = 0.15  # awareness gained from satisfied peers of the same sector (assumption)
+SAT_SCALE = 8_000.0  # yuan per intern at which satisfaction saturates (tanh scale)
 STATUS_NAMES = Status.NAMES
 
 
@@ -221,7 +233,7 @@ class EcosystemModel(mesa.Model):
         self.firms["size_class"] = np.searchsorted(edges, size, side="right").astype(np.int8)
         # Entry-level hiring need per year, proportional to size, set so that the region
         # offers LABOUR_DEMAND_RATIO vacancies per expected labour-market graduate.
-        expected_grads = self.cohort_size * 0.65
+        expected_grads = self.cohort_size * EXPECTED_LABOUR_MARKET_SHARE
         w = size.astype(float)
         self.yearly_need = LABOUR_DEMAND_RATIO * expected_grads * w / max(w.sum(), 1.0)
         self.enterprise_agents = [Enterprise(self, i) for i in range(F)]
@@ -298,18 +310,22 @@ class EcosystemModel(mesa.Model):
         self.track_prospects = np.array([0.9, 0.9])  # placement, vocational / general
         self.latest_vocational_share = np.nan
         self.hires_window: list[tuple[int, int, float]] = []  # (hires, vacancies, gap_sum)
-        self.step_flow = {"hires": 0, "vacancies": 0, "gap_sum": 0.0, "graduates": 0}
+        self.step_flow = {"hires": 0, "new_vacancies": 0, "gap_sum": 0.0, "graduates": 0}
         self.sector_flow = {k: np.zeros(self.K) for k in
-                            ("graduates", "hires", "in_field", "vacancies", "shortage")}
+                            ("graduates", "hires", "in_field", "vacancies", "new_vacancies",
+                             "shortage")}
         self.spend_window: list[float] = []
         self._intern_claims = 0.0
         self._sharing_claims = 0.0
+        self._firm_shared = np.zeros(self.n_enterprises)
+        self.shared_step_total = 0.0
+        self.interns_now = 0
         self._tax_base = 0.0
         self.current: dict[str, float] = {}
         self.cohort_stats = dict.fromkeys(
             ("employment_rate", "placement_rate", "in_field_rate", "intern_retention_rate",
              "local_retention_rate", "further_study_rate", "placement_rate_higher_vocational",
-             "in_field_rate_higher_vocational", "in_field_count"), np.nan)
+             "in_field_rate_higher_vocational", "in_field_count", "mean_time_to_job"), np.nan)
 
     def _create_initial_students(self) -> None:
         """Students already enrolled at the start: one cohort per year of programme."""
@@ -376,7 +392,7 @@ class EcosystemModel(mesa.Model):
         frontier skill is measured against the moving frontier, so it goes stale.
         """
         d = self.tech_change_rate * self.sector_tech
-        if self.steps == self.tech_shock_step:
+        if self.tech_shock_step > 0 and self.steps == self.tech_shock_step:
             d = d + self.tech_shock_size
         self.frontier_step = d
         self.frontier += d
@@ -389,12 +405,14 @@ class EcosystemModel(mesa.Model):
         kept = self.rng.binomial(f["vacancies"], VACANCY_PERSISTENCE)
         new = self.rng.poisson(expected)
         f["vacancies"] = kept + new
-        self.step_flow = {"hires": 0, "vacancies": int(new.sum()), "gap_sum": 0.0,
+        self.step_flow = {"hires": 0, "new_vacancies": int(new.sum()), "gap_sum": 0.0,
                           "graduates": 0}
         for v in self.sector_flow.values():
             v[:] = 0
         self.sector_flow["vacancies"] = np.bincount(
             f["sector"], weights=f["vacancies"], minlength=self.K).astype(float)
+        self.sector_flow["new_vacancies"] = np.bincount(
+            f["sector"], weights=new, minlength=self.K).astype(float)
 
     # -- 2 -----------------------------------------------------------------------------
     def run_government(self) -> None:
@@ -425,8 +443,6 @@ class EcosystemModel(mesa.Model):
         ration = self.government.pay(claims, uncapped)
         ss["budget"] += np.where(voc, self.teacher_practice_funding / 2.0 * ration, 0.0)
         ss["career_budget"] += self.career_services_funding * grads_next * ration
-        ss["career"] = np.clip(
-            self.career_services_funding * ration / 1_000.0, 0, 1) * np.ones(self.n_schools)
         # Promotion raises awareness; pilot cities campaign harder (demonstration bases).
         boost = PROMOTION_EFFECT * self.promotion_intensity * ration
         if self.pilot_city:
@@ -443,8 +459,9 @@ class EcosystemModel(mesa.Model):
         """Each enterprise's perceived net benefit per intern and semester (yuan).
 
         interns' productive work + recruitment savings × retention + subsidy + tax credit
-        − mentoring − intern pay − coordination − IP risk, with benefits seen through the
-        firm's awareness and blended with its own experience (DESIGN §4.3).
+        − mentoring − intern pay − coordination − resource-sharing cost − IP risk, at a
+        given partnership depth, with benefits seen through the firm's awareness and
+        blended with its own experience (DESIGN §4.3).
         """
         f = self.firms
         k = f["sector"]
@@ -458,6 +475,9 @@ class EcosystemModel(mesa.Model):
         cost = (pay + self.mentoring_cost + COORDINATION_COST / slots
                 + IP_RISK_COST * f["ip_sensitivity"] * (1 - self.ip_protection)
                 * DEPTH_EXPOSURE[depth])
+        shared = self.sharing_willingness() * self.shared_per_partnership(depth)
+        cost = cost + shared * (SHARE_OPPORTUNITY_COST - self.resource_sharing_incentive
+                                * self.government.ration) / slots
         credit_prob = np.where(f["certified"], 1.0, 0.0)
         support = (self.internship_subsidy * self.government.ration
                    + self.tax_credit_rate * (pay + self.mentoring_cost) * credit_prob)
@@ -495,8 +515,14 @@ class EcosystemModel(mesa.Model):
             broken = rng.random(rows.size) < p_break
             ready = ((d < 3) & (t.age[rows] >= 2 * d) & (t.sat_firm[rows] > 0.2)
                      & (t.sat_school[rows] > 0.1) & ~broken)
+            # The enterprise weighs the next level like the first: a logit on its
+            # expected net benefit at that depth (2σ = 1 for an indifferent firm).
+            firm = t.firm[rows]
+            next_net = np.where(d == 1, self.expected_net_benefit(2)[firm],
+                                self.expected_net_benefit(3)[firm])
             p_deepen = (DEEPEN_BASE * (0.5 + self.goal_alignment)
-                        * (1 + self.resource_sharing_incentive + 0.5 * self.pilot_city))
+                        * (1 + self.resource_sharing_incentive + 0.5 * self.pilot_city)
+                        * 2 * _sigmoid(next_net / CHOICE_NOISE))
             deepen = ready & (rng.random(rows.size) < p_deepen)
             t.remove(rows[broken])
             t.deepen(rows[deepen])
@@ -517,10 +543,7 @@ class EcosystemModel(mesa.Model):
         firm = self._draw_firms(c_sector, c_district, weights=None)
         ok = firm >= 0
         c_school, firm, c_sector = c_school[ok], firm[ok], c_sector[ok]
-        # A firm partners with a limited number of schools (1 + 1 per 10 mentors).
-        n_part = t.per_firm()
-        room = n_part[firm] < 1 + f["mentors"][firm] // 10
-        accept = room & (rng.random(firm.size) < willing[firm])
+        accept = rng.random(firm.size) < willing[firm]
         c_school, firm, c_sector = c_school[accept], firm[accept], c_sector[accept]
         if firm.size == 0:
             return
@@ -529,7 +552,13 @@ class EcosystemModel(mesa.Model):
         first = np.sort(first)
         c_school, firm, c_sector = c_school[first], firm[first], c_sector[first]
         new = ~t.exists(c_school, firm)
-        t.add(c_school[new], firm[new], c_sector[new], 1)
+        c_school, firm, c_sector = c_school[new], firm[new], c_sector[new]
+        # A firm partners with a limited number of schools (1 + 1 per 10 mentors): of
+        # this semester's new contacts it takes only as many as it has room for.
+        room = np.maximum(1 + f["mentors"][firm] // 10 - t.per_firm()[firm], 0)
+        order, rank = _group_rank(firm, rng.random(firm.size))
+        keep = np.sort(order[rank < room[order]])
+        t.add(c_school[keep], firm[keep], c_sector[keep], 1)
 
     def _draw_firms(self, sector: np.ndarray, district: np.ndarray,
                     weights: np.ndarray | None) -> np.ndarray:
@@ -569,6 +598,21 @@ class EcosystemModel(mesa.Model):
         return out
 
     # -- 4 -----------------------------------------------------------------------------
+    def sharing_willingness(self) -> np.ndarray:
+        """Each enterprise's willingness (0–1) to open equipment and know-how to schools.
+
+        Rises with the sharing incentive, IP protection and awareness; falls with the
+        firm's IP sensitivity when protection is weak (seed paper §4.3).
+        """
+        f = self.firms
+        return _sigmoid(-1.0 + 3.0 * self.resource_sharing_incentive + 2.5 * self.ip_protection
+                        - 4.0 * f["ip_sensitivity"] * (1 - self.ip_protection)
+                        + 1.0 * f["awareness"])
+
+    def shared_per_partnership(self, depth: int) -> np.ndarray:
+        """Resources (yuan/semester) a fully willing enterprise shares at a given depth."""
+        return SHARE_UNIT * DEPTH_SHARING[depth] * np.sqrt(self.firms["mentors"] / 4.0)
+
     def share_resources(self) -> None:
         """Resource sharing inside partnerships.
 
@@ -577,20 +621,19 @@ class EcosystemModel(mesa.Model):
         rises with the sharing incentive and IP protection and falls with the firm's IP
         sensitivity; shared equipment and know-how raise practical teaching.
         """
-        t, f, ss = self.partnerships, self.firms, self.schools_state
+        t, ss = self.partnerships, self.schools_state
         t.shared_step[:] = 0.0
         rows = t.active_rows
         ss["resources"] *= 0.95  # depreciation of shared equipment
+        self._firm_shared = np.zeros(self.n_enterprises)
         if rows.size == 0:
             self._sharing_claims = 0.0
             self.shared_step_total = 0.0
             return
         firm = t.firm[rows]
-        ip = f["ip_sensitivity"][firm]
-        w = _sigmoid(-1.0 + 3.0 * self.resource_sharing_incentive + 2.5 * self.ip_protection
-                     - 4.0 * ip * (1 - self.ip_protection) + 1.0 * f["awareness"][firm])
-        amount = (w * SHARE_UNIT * DEPTH_SHARING[t.depth[rows]]
-                  * np.sqrt(f["mentors"][firm] / 4.0))
+        amount = (self.sharing_willingness()[firm]
+                  * DEPTH_SHARING[t.depth[rows]] / DEPTH_SHARING[2]
+                  * self.shared_per_partnership(2)[firm])
         t.shared_step[rows] = amount
         t.shared_total[rows] += amount
         ss["resources"] += np.bincount(t.school[rows], weights=amount,
@@ -709,8 +752,15 @@ class EcosystemModel(mesa.Model):
             host = self._draw_firms(pop.programme[lucky], np.full(lucky.size, -1),
                                     weights=f["mentors"] * f["willingness"])
             ok = host >= 0
-            pop.intern_host[lucky[ok]] = host[ok]
-            pop.intern_partnership[lucky[ok]] = -1
+            lucky, host = lucky[ok], host[ok]
+            # Hosts take platform interns only up to their free mentor capacity.
+            busy = np.bincount(pop.intern_host[enrolled & (pop.intern_host >= 0)],
+                               minlength=self.n_enterprises)
+            free = np.maximum(f["mentors"] - busy, 0)
+            order, rank = _group_rank(host, self.rng.random(host.size))
+            take = order[rank < free[host[order]]]
+            pop.intern_host[lucky[take]] = host[take]
+            pop.intern_partnership[lucky[take]] = -1
         interning = enrolled & (pop.intern_host >= 0)
         p_rows = pop.intern_partnership[interning]
         t.interns[:] = np.bincount(p_rows[p_rows >= 0], minlength=t.n)
@@ -824,6 +874,7 @@ class EcosystemModel(mesa.Model):
         per_grad = np.where(n_by_school > 0, ss["career_budget"] / np.maximum(n_by_school, 1),
                             0.0)
         pop.support[grads] = per_grad[pop.school[grads]]
+        ss["career"] = np.where(n_by_school > 0, np.clip(per_grad / 1_000.0, 0, 1), ss["career"])
         ss["career_budget"] = np.where(n_by_school > 0, 0.0, ss["career_budget"])
         self.step_flow["graduates"] = int(done.size)
         self.sector_flow["graduates"] = np.bincount(pop.programme[done],
@@ -862,7 +913,7 @@ class EcosystemModel(mesa.Model):
             pop.compact(~(left | settled))
         self.sector_flow["shortage"] = np.bincount(
             f["sector"], weights=f["vacancies"], minlength=self.K).astype(float)
-        self.hires_window.append((self.step_flow["hires"], self.step_flow["vacancies"],
+        self.hires_window.append((self.step_flow["hires"], self.step_flow["new_vacancies"],
                                   self.step_flow["gap_sum"]))
         self.hires_window = self.hires_window[-2:]
 
@@ -870,8 +921,7 @@ class EcosystemModel(mesa.Model):
         pop, f, rng, K = self.pop, self.firms, self.rng, self.K
         n = seekers.size
         prog = pop.programme[seekers]
-        school = pop.school[seekers]
-        career = self.schools_state["career"][school]
+        career = np.clip(pop.support[seekers] / 1_000.0, 0, 1)  # career-service help
         n_apps = (APPLICATIONS_BASE + np.floor(2 * self.platform_level + 2 * career
                                                + rng.random(n))).astype(np.int64)
         who = np.repeat(np.arange(n), n_apps)
@@ -948,7 +998,8 @@ class EcosystemModel(mesa.Model):
             p = np.where(self.offers, self.prospects[None, :], np.nan)
             dev = p - np.nanmean(np.where(self.offers, p, np.nan), axis=1, keepdims=True)
             total = self.seats.sum(axis=1, keepdims=True)
-            new = self.seats * (1 + self.capacity_flexibility * np.nan_to_num(dev) * 2)
+            change = np.clip(2 * np.nan_to_num(dev), -1, 1) * self.capacity_flexibility
+            new = self.seats * (1 + change)
             new = np.where(self.offers, np.maximum(new, 0.02 * total), 0)
             self.seats = new * total / np.maximum(new.sum(axis=1, keepdims=True), 1e-9)
         N = self.cohort_size
@@ -1036,13 +1087,15 @@ class EcosystemModel(mesa.Model):
         pay = INTERN_PAY_SHARE * wage_sem
         certified = f["certified"]
         n_part = t.per_firm()
-        shared = getattr(self, "_firm_shared", np.zeros(self.n_enterprises))
-        if shared.size != self.n_enterprises or self.shared_step_total == 0:
-            shared = np.zeros(self.n_enterprises)
-        ip_loss = (IP_RISK_COST * f["ip_sensitivity"] * (1 - self.ip_protection)
-                   * n_i * 0.5)
+        shared = self._firm_shared
+        # IP exposure grows with the depth of the partnership that hosts each intern;
+        # platform interns count as depth 1.
+        via_partners = t.per_firm(t.interns.astype(float))
+        exposure = (t.per_firm(t.interns * DEPTH_EXPOSURE[t.depth])
+                    + (n_i - via_partners) * DEPTH_EXPOSURE[1])
+        ip_loss = IP_RISK_COST * f["ip_sensitivity"] * (1 - self.ip_protection) * exposure
         investment = n_i * (pay + self.mentoring_cost) + shared * SHARE_OPPORTUNITY_COST
-        realized = (n_i * (self.intern_productivity * wage_sem * mean_fit / 0.6 - pay
+        realized = (n_i * (self.intern_productivity * wage_sem * mean_fit / REFERENCE_FIT - pay
                            - self.mentoring_cost
                            + self.internship_subsidy * self.government.ration)
                     + f["hired_interns"] * RECRUITMENT_COST_MONTHS * self.wage[k]
@@ -1093,7 +1146,7 @@ class EcosystemModel(mesa.Model):
         out: dict[str, float] = {k: self.cohort_stats[k] for k in (
             "employment_rate", "placement_rate", "in_field_rate", "intern_retention_rate",
             "local_retention_rate", "further_study_rate", "placement_rate_higher_vocational",
-            "in_field_rate_higher_vocational")}
+            "in_field_rate_higher_vocational", "mean_time_to_job")}
         hires = sum(h for h, _, _ in self.hires_window)
         vacs = sum(v for _, v, _ in self.hires_window)
         gaps = sum(gp for _, _, gp in self.hires_window)
@@ -1118,7 +1171,7 @@ class EcosystemModel(mesa.Model):
         seats = self.seats
         out["curriculum_alignment"] = float((self.alignment() * seats).sum()
                                             / max(seats.sum(), 1e-9))
-        out["resources_shared"] = float(getattr(self, "shared_step_total", 0.0))
+        out["resources_shared"] = self.shared_step_total
         spend = self.government.spent_step if self.steps > 0 else dict.fromkeys(
             Government.INSTRUMENTS, 0.0)
         out["government_spending"] = float(sum(spend.values())) if self.steps > 0 else 0.0
@@ -1133,13 +1186,14 @@ class EcosystemModel(mesa.Model):
         out["vocational_share"] = self.latest_vocational_share
         out["graduates"] = float(self.step_flow["graduates"])
         out["hires"] = float(self.step_flow["hires"])
-        out["vacancies"] = float(self.step_flow["vacancies"])
+        out["new_vacancies"] = float(self.step_flow["new_vacancies"])
+        out["open_vacancies"] = float(self.sector_flow["vacancies"].sum())
         status = pop.status
         out["unemployed"] = float(np.count_nonzero((status == Status.SEARCHING)
                                                    | (status == Status.UNEMPLOYED)))
         out["students_alive"] = float(pop.n)
         out["certified_enterprises"] = float(f["certified"].sum())
-        out["interns"] = float(getattr(self, "interns_now", 0))
+        out["interns"] = float(self.interns_now)
         out["subsidy_deadweight_share"] = (
             float((f["interns"] * f["unsubsidised_willing"]).sum() / f["interns"].sum())
             if self.internship_subsidy > 0 and self.steps > 0 and f["interns"].sum() > 0
@@ -1154,6 +1208,7 @@ class EcosystemModel(mesa.Model):
                 "hires": float(self.sector_flow["hires"][k]),
                 "in_field": float(self.sector_flow["in_field"][k]),
                 "vacancies": float(self.sector_flow["vacancies"][k]),
+                "new_vacancies": float(self.sector_flow["new_vacancies"][k]),
                 "shortage": float(self.sector_flow["shortage"][k]),
                 "frontier": float(self.frontier[k]),
                 "alignment": float((self.alignment()[:, k] * self.seats[:, k]).sum()
@@ -1183,6 +1238,8 @@ class EcosystemModel(mesa.Model):
         stats["placement_rate_higher_vocational"] = ratio(emp_t[1] + Fs[1], N[1])
         stats["in_field_rate_higher_vocational"] = ratio(inf_t[1], L[1])
         stats["in_field_count"] = float(inf_t.sum())
+        stats["mean_time_to_job"] = (float(pop.search_steps[employed].mean())
+                                     if employed.any() else np.nan)
         interned = cohort & (pop.intern_semesters > 0)
         kept = interned & employed & (pop.employer == pop.intern_host)
         stats["intern_retention_rate"] = ratio(kept.sum(), interned.sum())

@@ -16,6 +16,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .sectors import SECTOR_SETS
+
 __all__ = [
     "Parameter",
     "Outcome",
@@ -131,7 +133,7 @@ _LEVERS = [
     _p("bridge_openness", "lever", float, 0.3, 0.0, 1.0, "index",
        "openness of the general–vocational bridge to further study"),
     _p("capacity_flexibility", "lever", float, 0.1, 0.0, 0.5, "share/year",
-       "school capacity policy: share of seats a school may move between programmes a year"),
+       "school capacity policy: largest share of a programme's seats a school adds or cuts a year"),
     _p("pilot_city", "lever", bool, False, None, None, "",
        "national industry–education integration pilot city (demonstration base) status"),
     _p("certification_threshold", "lever", int, 4, 1, 12, "depth points",
@@ -146,8 +148,8 @@ _LEVERS = [
 _UNCERTAINTIES = [
     _p("tech_change_rate", "uncertainty", float, 0.02, 0.0, 0.15, "frontier units/semester",
        "speed at which each sector's skill frontier moves (scaled by the sector's own rate)"),
-    _p("tech_shock_step", "uncertainty", int, -1, -1, 200, "step",
-       "step of a one-off technology shock (AI / big data / cloud); -1 for none"),
+    _p("tech_shock_step", "uncertainty", int, 0, 0, 200, "step",
+       "step (1, 2, ...) of a one-off technology shock (AI / big data / cloud); 0 for none"),
     _p("tech_shock_size", "uncertainty", float, 0.0, 0.0, 1.0, "frontier units",
        "size of the one-off frontier jump at tech_shock_step"),
     _p("demand_growth", "uncertainty", float, 0.0, -0.1, 0.2, "share/year",
@@ -160,8 +162,9 @@ _UNCERTAINTIES = [
        "mean reluctance of enterprises to share core technology"),
     _p("vocational_stigma", "uncertainty", float, 0.5, 0.0, 1.0, "index",
        "how much families look down on vocational education"),
-    # BIBB 2017/18: productive output EUR 14,377 vs gross cost EUR 20,855 per apprentice
-    # and year (facts.md) — interns produce roughly half of a skilled worker's output.
+    # Assumption: a final-year intern produces about half of a skilled worker's output.
+    # Consistent with BIBB 2017/18 (facts.md), where apprentices' output (EUR 14,377/yr)
+    # recovers about two-thirds of their gross cost (EUR 20,855/yr).
     _p("intern_productivity", "uncertainty", float, 0.45, 0.0, 1.0, "share of skilled output",
        "productive output of an intern relative to a skilled worker"),
     _p("mentoring_cost", "uncertainty", float, 6_000.0, 0.0, 30_000.0, "yuan/intern/semester",
@@ -231,7 +234,7 @@ _OUTCOMES = [
             "latest cohort's interns hired by their host enterprise"),
     Outcome("local_retention_rate", "share",
             "latest cohort's employed graduates working in their school's district"),
-    Outcome("vocational_share", "share", "latest entering cohort choosing the vocational track"),
+    Outcome("vocational_share", "share", "latest entering cohort admitted to the vocational track"),
     Outcome("further_study_rate", "share", "latest graduating cohort going on to further study"),
     Outcome("dual_qualified_share", "share", "vocational teachers who are dual-qualified"),
     Outcome("curriculum_alignment", "index", "seat-weighted alignment of programmes (0–1)"),
@@ -244,7 +247,10 @@ _OUTCOMES = [
     # -- more outcomes (not headline) --
     Outcome("graduates", "students", "graduates this step", False),
     Outcome("hires", "people", "hires this step", False),
-    Outcome("vacancies", "jobs", "new vacancies opened this step", False),
+    Outcome("new_vacancies", "jobs", "new vacancies opened this step", False),
+    Outcome("open_vacancies", "jobs", "vacancies open this step (new + carried over)", False),
+    Outcome("mean_time_to_job", "semesters",
+            "latest cohort's employed: semesters searched before the job (0 = at once)", False),
     Outcome("unemployed", "people", "graduates searching or unemployed after this step", False),
     Outcome("students_alive", "students", "students and graduates tracked by the model", False),
     Outcome("partnerships", "edges", "active school–enterprise partnerships", False),
@@ -304,7 +310,7 @@ def get_parameter(name: str) -> Parameter:
         ) from None
 
 
-_REGIONS = ("generic", "deyang")
+_REGIONS = tuple(SECTOR_SETS)
 
 
 def coerce_value(param: Parameter, value: Any) -> Any:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats as _st
 
 __all__ = ["Interval", "mean_ci", "paired_difference_ci", "replication_seeds", "seed_to_int"]
 
@@ -73,6 +72,8 @@ def mean_ci(values: Any, level: float = 0.95) -> Interval:
     mean = float(x.mean())
     if n < 2:
         return Interval(mean, math.nan, math.nan, n, math.nan, level)
+    from scipy import stats as _st
+
     sd = float(x.std(ddof=1))
     half = float(_st.t.ppf(0.5 + level / 2.0, n - 1)) * sd / math.sqrt(n)
     return Interval(mean, mean - half, mean + half, n, sd, level)

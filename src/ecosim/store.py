@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .params import OUTCOMES
-from .runner import write_atomic
 from .scenario import ScenarioError
 
-__all__ = ["SweepStore", "SweepDirError", "STATUS_OK", "STATUS_FAILED", "STATUS_PENDING",
-           "load_results"]
+__all__ = ["SweepStore", "SweepDirError", "write_atomic", "STATUS_OK", "STATUS_FAILED",
+           "STATUS_PENDING", "load_results"]
 
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
@@ -50,6 +50,26 @@ SERIES_DIR = "series"
 
 class SweepDirError(ScenarioError):
     """A sweep directory that cannot be used as asked; the message is one line."""
+
+
+def write_atomic(path: Path, write: Any) -> None:
+    """Write a file through a temporary file and a rename; readable like a normal file.
+
+    (``tempfile.mkstemp`` makes files private to their owner; results are meant to be
+    shared, so the usual permissions under the current umask are restored.)
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _seq(p: Path) -> int:

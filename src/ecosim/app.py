@@ -1,0 +1,391 @@
+"""Teaching demo in the browser: a Mesa SolaraViz page for the classroom.
+
+Start it with ``ecosim app [SCENARIO]`` (see :mod:`ecosim.app_server`) or
+``solara run ecosim.app``. The page has
+
+* a scenario picker (the shipped scenarios, run at classroom size by default), sliders
+  for the main policy levers and a few uncertainties — generated from the one
+  declaration in :mod:`ecosim.params` (label, unit, range) — and a seed field;
+* Mesa's controller (Step / ▶ Play / ❚❚ Pause / Reset; Reset rebuilds the model with the
+  chosen values) and step counter;
+* the partnership network, talent supply and government spending over time, the
+  talent shortage by sector and a panel of headline numbers in plain language.
+
+The app imports the model, never the reverse. Each browser tab gets its own model.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import solara
+from mesa.visualization.solara_viz import ModelController, ShowSteps
+from mesa.visualization.utils import update_counter
+
+from ecosim.app_figures import FIGURES, headline_numbers, pretty
+from ecosim.app_server import SCENARIO_ENV, disable_phone_home, ensure_offline_assets
+from ecosim.model import EcosystemModel
+from ecosim.params import PARAMETERS, Parameter, coerce_value, defaults
+from ecosim.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+
+__all__ = [
+    "SLIDER_LEVERS",
+    "SLIDER_UNCERTAINTIES",
+    "CLASSROOM_KEYS",
+    "SliderSpec",
+    "slider_specs",
+    "scenario_choices",
+    "model_kwargs",
+    "DemoState",
+    "Dashboard",
+    "Page",
+]
+
+log = logging.getLogger(__name__)
+
+# The main policy levers and a few uncertainties shown as sliders (order = on screen).
+SLIDER_LEVERS: tuple[str, ...] = (
+    "internship_subsidy", "tax_credit_rate", "resource_sharing_incentive", "ip_protection",
+    "teacher_practice_funding", "promotion_intensity", "platform_level",
+    "career_services_funding", "government_budget",
+)
+SLIDER_UNCERTAINTIES: tuple[str, ...] = (
+    "initial_awareness", "goal_alignment", "ip_sensitivity", "tech_shock_step",
+    "tech_shock_size", "curriculum_responsiveness",
+)
+# Size of the region taken from scenarios/demo.toml when "classroom size" is on.
+CLASSROOM_KEYS: tuple[str, ...] = ("n_schools", "n_enterprises", "cohort_size", "n_districts")
+_CLASSROOM_FALLBACK = {"n_schools": 10, "n_enterprises": 100, "cohort_size": 1000,
+                       "n_districts": 2}
+PLAY_SPEEDS = {"slow": 800, "normal": 250, "fast": 1}  # pause between steps, ms
+
+disable_phone_home()
+for _problem in ensure_offline_assets():  # also when started with `solara run`
+    log.warning("ecosim app: %s", _problem)
+
+
+# --------------------------------------------------------------------------------------
+# Sliders, generated from the declaration
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SliderSpec:
+    """One slider, derived from a declared :class:`~ecosim.params.Parameter`.
+
+    Attributes:
+        name: parameter name.
+        label: plain label (unit appended when the parameter has one).
+        kind: ``lever`` or ``uncertainty``.
+        integer: whether the parameter is an int.
+        min: declared lower bound.
+        max: declared upper bound.
+        step: slider increment (a round number, about 1/100 of the range).
+        meaning: the declaration's one-line meaning (shown under the slider).
+    """
+
+    name: str
+    label: str
+    kind: str
+    integer: bool
+    min: float
+    max: float
+    step: float
+    meaning: str
+
+    def format(self, value: float) -> str:
+        """The value as shown next to the label."""
+        if self.integer or self.step >= 1:
+            return f"{value:,.0f}"
+        decimals = max(0, -math.floor(math.log10(self.step)))
+        return f"{value:.{decimals}f}"
+
+    def clean(self, value: float) -> float | int:
+        """Round a slider value to the step grid and validate it against the declaration."""
+        v = round(float(value) / self.step) * self.step
+        v = min(max(v, self.min), self.max)
+        if not self.integer:
+            decimals = max(0, -math.floor(math.log10(self.step))) + 1
+            v = round(v, decimals)
+        return coerce_value(PARAMETERS[self.name], int(round(v)) if self.integer else v)
+
+
+def _nice_step(p: Parameter) -> float:
+    if p.type is int:
+        return 1
+    raw = (float(p.high) - float(p.low)) / 100.0
+    exp = math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if raw <= m * 10**exp * 1.0000001:
+            return float(m * 10.0**exp)
+    return float(10.0 ** (exp + 1))  # pragma: no cover
+
+
+def slider_specs() -> list[SliderSpec]:
+    """Slider specifications for :data:`SLIDER_LEVERS` and :data:`SLIDER_UNCERTAINTIES`."""
+    specs = []
+    for name in SLIDER_LEVERS + SLIDER_UNCERTAINTIES:
+        p = PARAMETERS[name]
+        label = pretty(name) + (f" ({p.unit})" if p.unit else "")
+        specs.append(SliderSpec(name, label, p.kind, p.type is int, float(p.low),
+                                float(p.high), _nice_step(p), p.meaning))
+    return specs
+
+
+# --------------------------------------------------------------------------------------
+# Scenarios and model parameters
+# --------------------------------------------------------------------------------------
+def scenario_choices(extra: str | None = None) -> dict[str, Scenario]:
+    """Shipped scenarios by name (plus ``extra``, a scenario file given at start-up)."""
+    out = {s.path.stem if s.path else s.name: s for s in list_scenarios()}
+    if extra and extra not in out:
+        try:
+            sc = load_scenario(extra)
+            out[Path(extra).stem if Path(extra).suffix else extra] = sc
+        except ScenarioError as e:
+            log.warning("ecosim app: %s", e)
+    return out
+
+
+def _classroom_size() -> dict[str, Any]:
+    try:
+        demo = load_scenario("demo").params
+    except ScenarioError:  # pragma: no cover - demo.toml missing
+        demo = {}
+    return {k: demo.get(k, v) for k, v in _CLASSROOM_FALLBACK.items()}
+
+
+def model_kwargs(scenario: Scenario, classroom: bool = True) -> dict[str, Any]:
+    """Every model keyword (``seed`` included) for a scenario.
+
+    With ``classroom`` the region's size (:data:`CLASSROOM_KEYS`) comes from
+    ``scenarios/demo.toml`` — 10 schools, 100 enterprises — so that steps are quick and
+    the network stays readable; the scenario's levers, uncertainties and the rest of
+    its structure (e.g. the region's sectors) are kept.
+    """
+    params = {**defaults(), **scenario.model_kwargs()}
+    if classroom:
+        params.update(_classroom_size())
+    return {"seed": int(scenario.seed), **params}
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        try:
+            return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+        except (TypeError, ValueError):
+            return False
+    return a == b
+
+
+@dataclass
+class DemoState:
+    """What one browser tab holds: the model and the values the next Reset will use.
+
+    Attributes:
+        scenario: name of the picked scenario.
+        classroom: whether the region is shrunk to classroom size.
+        params: keyword arguments for the next model (Mesa's Reset uses them as is).
+        model: the running model.
+        speed: play speed (a key of :data:`PLAY_SPEEDS`).
+        message: a short notice for the user ("" for none).
+    """
+
+    scenario: solara.Reactive[str]
+    classroom: solara.Reactive[bool]
+    params: solara.Reactive[dict]
+    model: solara.Reactive[EcosystemModel]
+    speed: solara.Reactive[str]
+    message: solara.Reactive[str]
+    choices: dict[str, Scenario]
+
+    @classmethod
+    def create(cls, scenario: str | None = None) -> DemoState:
+        """Fresh state for ``scenario`` (default: ``$ECOSIM_APP_SCENARIO`` or demo)."""
+        wanted = scenario or os.environ.get(SCENARIO_ENV) or "demo"
+        choices = scenario_choices(wanted)
+        key = wanted if wanted in choices else Path(wanted).stem
+        if key not in choices:
+            key = "demo" if "demo" in choices else next(iter(choices))
+        kwargs = model_kwargs(choices[key], True)
+        return cls(solara.reactive(key), solara.reactive(True), solara.reactive(kwargs),
+                   solara.reactive(EcosystemModel(**kwargs)), solara.reactive("normal"),
+                   solara.reactive(""), choices)
+
+    def pick(self, name: str) -> None:
+        """Switch scenario: sliders and seed take its values and the model is rebuilt."""
+        if name not in self.choices:
+            self.message.value = f"unknown scenario {name!r}"
+            return
+        self.scenario.value = name
+        self._rebuild(model_kwargs(self.choices[name], self.classroom.value))
+
+    def set_classroom(self, on: bool) -> None:
+        """Switch classroom size on/off, keeping the chosen levers; rebuilds the model."""
+        self.classroom.value = bool(on)
+        sc = self.choices[self.scenario.value]
+        full = model_kwargs(sc, False)
+        size = {k: (_classroom_size()[k] if on else full[k]) for k in CLASSROOM_KEYS}
+        self._rebuild({**self.params.value, **size})
+
+    def _rebuild(self, kwargs: dict[str, Any]) -> None:
+        self.params.value = kwargs
+        self.model.value = EcosystemModel(**kwargs)
+        self.message.value = ""
+
+    def set_param(self, spec: SliderSpec, value: float) -> None:
+        """A slider moved: remember the value for the next Reset."""
+        self.params.value = {**self.params.value, spec.name: spec.clean(value)}
+
+    def set_seed(self, value: int | None) -> None:
+        """The seed field changed (non-negative integers only)."""
+        if value is None or value < 0:
+            self.message.value = "The seed must be a whole number ≥ 0."
+            return
+        self.message.value = ""
+        self.params.value = {**self.params.value, "seed": int(value)}
+
+    def pending(self) -> list[str]:
+        """Names of chosen values that the running model does not use yet."""
+        m = self.model.value
+        out = [k for k, v in self.params.value.items()
+               if k != "seed" and not _close(m.params.get(k), v)]
+        if int(self.params.value.get("seed", m.seed)) != m.seed:
+            out.append("seed")
+        return out
+
+
+# --------------------------------------------------------------------------------------
+# Components
+# --------------------------------------------------------------------------------------
+_CSS = """
+.v-application { font-size: 17px; }
+.ecosim-tile { min-width: 190px; flex: 1 1 190px; padding: 10px 14px; margin: 4px;
+  border-radius: 6px; background: #F2F2F2; border-left: 6px solid #0072B2; }
+.ecosim-tile .num { font-size: 34px; font-weight: 700; line-height: 1.15; color: #000; }
+.ecosim-tile .lab { font-size: 16px; color: #222; }
+.ecosim-tile .chg { font-size: 14px; color: #444; }
+.ecosim-meaning { font-size: 13px; color: #444; margin: -14px 0 8px 0; line-height: 1.2; }
+.ecosim-step { font-size: 22px; font-weight: 700; }
+.v-slider__thumb-label { font-size: 13px; }
+.ecosim-figure img { width: 100%; height: auto; }
+"""
+
+
+@solara.component
+def FigureView(model: EcosystemModel, name: str) -> None:
+    """One matplotlib view, redrawn when the model steps or is replaced."""
+    counter = update_counter.get()
+
+    def draw() -> bytes | str:
+        try:
+            return FIGURES[name](model)
+        except Exception as e:  # never show a traceback to a class
+            log.exception("drawing %s failed", name)
+            return f"This chart could not be drawn ({type(e).__name__}); press Reset."
+
+    png = solara.use_memo(draw, [model, counter, name])
+    with solara.Div(classes=["ecosim-figure"]):
+        if isinstance(png, bytes):
+            solara.Image(png, width="100%")
+        else:
+            solara.Warning(png)
+
+
+@solara.component
+def HeadlinePanel(model: EcosystemModel) -> None:
+    """Headline numbers with plain-language labels and the change since the start."""
+    update_counter.get()
+    year = model.steps / 2
+    with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
+        solara.Text(f"Semester {model.steps}", classes=["ecosim-step"])
+        solara.Text(f"({year:g} years simulated)")
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}):
+        for h in headline_numbers(model):
+            solara.HTML(tag="div", classes=["ecosim-tile"], unsafe_innerHTML=(
+                f'<div class="num">{h.value}</div><div class="lab">{h.label}</div>'
+                f'<div class="chg">{h.change or "&nbsp;"}</div>'))
+
+
+@solara.component
+def ParameterSliders(state: DemoState, kind: str) -> None:
+    """Sliders for one kind of parameter (lever / uncertainty)."""
+    params = state.params.value
+    for spec in slider_specs():
+        if spec.kind != kind:
+            continue
+        value = params.get(spec.name, PARAMETERS[spec.name].default)
+        label = f"{spec.label}: {spec.format(value)}"
+        Slider = solara.SliderInt if spec.integer else solara.SliderFloat
+        Slider(label, value=value, min=spec.min, max=spec.max, step=spec.step,
+               on_value=lambda v, s=spec: state.set_param(s, v), tick_labels="end_points")
+        solara.Text(spec.meaning, classes=["ecosim-meaning"])
+
+
+@solara.component
+def Controls(state: DemoState) -> None:
+    """Sidebar: scenario, run controls, seed, sliders."""
+    play_interval = solara.use_reactive(PLAY_SPEEDS[state.speed.value])
+    render_interval = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)
+    sc = state.choices[state.scenario.value]
+    with solara.Card("Scenario", margin=0, classes=["mb-2"]):
+        solara.Select("Scenario", values=list(state.choices), value=state.scenario.value,
+                      on_value=state.pick)
+        solara.Text(sc.description or "", style={"font-size": "14px"})
+        solara.Checkbox(label="Classroom size (10 schools, 100 enterprises)",
+                        value=state.classroom.value, on_value=state.set_classroom)
+    with solara.Card("Run", margin=0, classes=["mb-2"]):
+        ModelController(state.model, model_parameters=state.params,
+                        play_interval=play_interval, render_interval=render_interval,
+                        use_threads=use_threads)
+        with solara.Row(style={"align-items": "center"}):
+            with solara.Div(classes=["ecosim-step"]):
+                ShowSteps(state.model.value)
+            solara.ToggleButtonsSingle(value=state.speed, values=list(PLAY_SPEEDS))
+        solara.InputInt("Seed (same seed + same settings = same run)",
+                        value=int(state.params.value.get("seed", 0)),
+                        on_value=state.set_seed)
+        pending = state.pending()
+        if pending:
+            names = ", ".join(pretty(p) for p in pending[:3]) + ("…" if len(pending) > 3
+                                                                  else "")
+            solara.Info(f"Changed: {names}. Press Reset to start again with these values.",
+                        dense=True)
+        if state.message.value:
+            solara.Warning(state.message.value, dense=True)
+    with solara.Card("Policy levers", margin=0, classes=["mb-2"]):
+        ParameterSliders(state, "lever")
+    with solara.Card("Uncertainties (what nobody controls)", margin=0, classes=["mb-2"]):
+        ParameterSliders(state, "uncertainty")
+
+
+@solara.component
+def Dashboard(state: DemoState) -> None:
+    """The whole page for one state (sidebar controls + main views)."""
+    model = state.model.value
+    solara.Style(_CSS)
+    solara.Title("ecosim — teaching demo")
+    with solara.AppBarTitle():
+        solara.Text("ecosim — schools, enterprises and jobs (teaching demo)")
+    with solara.Sidebar():
+        Controls(state)
+    with solara.Column(style={"padding": "4px 8px"}):
+        HeadlinePanel(model)
+        with solara.Columns([1, 1]):
+            with solara.Column():
+                FigureView(model, "network")
+                FigureView(model, "shortage")
+            with solara.Column():
+                FigureView(model, "trends")
+                FigureView(model, "spending")
+
+
+@solara.component
+def Page() -> None:
+    """Entry point for ``solara run ecosim.app``: one state per browser tab."""
+    state = solara.use_memo(DemoState.create, [])
+    Dashboard(state)

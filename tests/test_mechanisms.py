@@ -1,0 +1,900 @@
+"""Mechanism tests: each of the 13 processes of DESIGN §4 does what it says.
+
+Process methods are called directly on a small model (``model.steps`` stays 0 unless
+``step()`` is used, which Mesa increments before the step body runs). Comparisons of two
+parameter values use the same seed where the parameter is not read during set-up, so
+both models start from the identical state ("paired" comparisons).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from support import SMALL, TINY, make_model
+
+from ecosim import OUTCOMES, EcosystemModel
+from ecosim.agents import SIZE_CLASSES
+from ecosim.population import Status
+
+PROCESS_ORDER = (
+    "move_technology_and_demand", "run_government", "update_partnerships", "share_resources",
+    "train_teachers", "update_curricula", "place_interns", "learn", "graduate",
+    "match_labour_market", "enrol", "enterprises_learn", "collect_data",
+)
+
+
+def _final_year_vocational(m: EcosystemModel) -> np.ndarray:
+    pop = m.pop
+    return ((pop.status == Status.ENROLLED) & (pop.school_type < 2)
+            & (pop.semester >= pop.length - 2))
+
+
+def _to_graduation(m: EcosystemModel) -> None:
+    """Processes 1–9 on a fresh model: vacancies open and a cohort graduates."""
+    for name in PROCESS_ORDER[:9]:
+        getattr(m, name)()
+
+
+# ------------------------------------------------------------------------------------
+# The schedule
+# ------------------------------------------------------------------------------------
+def test_step_runs_the_13_processes_in_design_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """step() calls the processes in DESIGN §4 order; enrolment only on odd steps."""
+    m = make_model()
+    calls: list[tuple[int, str]] = []
+    for name in PROCESS_ORDER:
+        original = getattr(m, name)
+
+        def wrapped(*a: Any, _name: str = name, _orig: Any = original, **k: Any) -> Any:
+            calls.append((m.steps, _name))
+            return _orig(*a, **k)
+
+        monkeypatch.setattr(m, name, wrapped)
+    m.step()
+    m.step()
+    step1 = [n for s, n in calls if s == 1]
+    step2 = [n for s, n in calls if s == 2]
+    assert step1 == list(PROCESS_ORDER)
+    assert step2 == [n for n in PROCESS_ORDER if n != "enrol"]
+
+
+_FRESH_XFAIL = pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
+    "shared_step_total is not initialised in __init__: enterprises_learn() before "
+    "share_resources() raises AttributeError"))
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=_FRESH_XFAIL) if n == "enterprises_learn" else n
+    for n in PROCESS_ORDER])
+def test_each_process_runs_on_a_fresh_model(name: str) -> None:
+    """Every process method can be called on its own right after construction."""
+    m = make_model()
+    aware = m.firms["awareness"].copy()
+    getattr(m, name)()
+    assert m.pop.n > 0 and m.firms["awareness"].shape == aware.shape
+
+
+def test_enrolment_happens_only_on_odd_steps() -> None:
+    """A new cohort enters once a year (odd steps); even steps admit nobody."""
+    m = make_model()
+    for _ in range(6):
+        before = m.entered
+        m.step()
+        if m.steps % 2 == 1:
+            assert m.entered > before, m.steps
+            assert m.entered - before <= m.cohort_size
+        else:
+            assert m.entered == before, m.steps
+
+
+# ------------------------------------------------------------------------------------
+# 1 Technology and demand
+# ------------------------------------------------------------------------------------
+def test_frontier_advances_by_rate_times_sector_multiplier() -> None:
+    """Each sector's frontier moves by tech_change_rate × its own multiplier."""
+    m = make_model(tech_change_rate=0.05)
+    expected_mult = np.array([s.tech_multiplier for s in m.sectors])
+    for i in range(1, 4):
+        m.move_technology_and_demand()
+        np.testing.assert_allclose(m.frontier, i * 0.05 * expected_mult)
+    assert m.frontier.argmax() == expected_mult.argmax()  # IT moves fastest
+
+
+def test_technology_shock_jumps_the_frontier_once() -> None:
+    """At tech_shock_step every frontier jumps by tech_shock_size, at no other step."""
+    m = make_model(tech_change_rate=0.02, tech_shock_step=2, tech_shock_size=0.3)
+    trend = 0.02 * m.sector_tech
+    previous = m.frontier.copy()
+    for step in (1, 2, 3):
+        m.step()
+        jump = 0.3 if step == 2 else 0.0
+        np.testing.assert_allclose(m.frontier - previous, trend + jump)
+        previous = m.frontier.copy()
+
+
+def test_frontier_skill_goes_stale_when_frontier_moves() -> None:
+    """Students' frontier skill is measured against the frontier: it falls by the move."""
+    m = make_model(tech_change_rate=0.1)
+    before = m.pop.competency.copy()
+    m.move_technology_and_demand()
+    d = 0.1 * m.sector_tech[m.pop.programme]
+    np.testing.assert_allclose(m.pop.competency[:, 0], np.maximum(before[:, 0] - d, 0),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(m.pop.competency[:, 1:], before[:, 1:])
+
+
+def test_demand_index_grows_with_sector_and_regional_growth() -> None:
+    """demand index × sqrt(1 + sector growth + demand_growth) each semester (yearly rate)."""
+    m = make_model(demand_growth=0.1)
+    m.move_technology_and_demand()
+    m.move_technology_and_demand()
+    np.testing.assert_allclose(m.demand_index, 1 + m.sector_growth + 0.1)
+
+
+def test_new_vacancies_match_expected_labour_demand() -> None:
+    """New vacancies per semester are Poisson around half the yearly entry need."""
+    m = make_model(demand_growth=0.0)
+    m.move_technology_and_demand()
+    expected = float((m.yearly_need / 2 * m.demand_index[m.firms["sector"]]).sum())
+    new = m.step_flow["vacancies"]
+    assert abs(new - expected) < 5 * np.sqrt(expected), (new, expected)
+    assert new == m.firms["vacancies"].sum()  # nothing carried over at the start
+
+
+def test_unfilled_vacancies_partly_persist() -> None:
+    """Open vacancies carry over only in part: after − new ≤ before."""
+    m = make_model()
+    m.firms["vacancies"][:] = 10
+    before = int(m.firms["vacancies"].sum())
+    m.move_technology_and_demand()
+    carried = int(m.firms["vacancies"].sum()) - m.step_flow["vacancies"]
+    assert 0 < carried < before
+
+
+def test_more_demand_growth_opens_more_vacancies() -> None:
+    """Over five years, strong demand growth opens more vacancies than decline."""
+    totals = {}
+    for g in (-0.1, 0.2):
+        m = make_model(demand_growth=g)
+        total = 0
+        for _ in range(10):
+            m.move_technology_and_demand()
+            total += m.step_flow["vacancies"]
+        totals[g] = total
+    assert totals[0.2] > totals[-0.1] * 1.5, totals
+
+
+# ------------------------------------------------------------------------------------
+# 2 Government
+# ------------------------------------------------------------------------------------
+def _depth_sum_from_graph(m: EcosystemModel) -> np.ndarray:
+    """Summed partnership depth per enterprise, read from the networkx graph."""
+    out = np.zeros(m.n_enterprises)
+    for a in m.enterprise_agents:
+        out[a.index] = sum(d["depth"] for _, _, d in m.network.edges(a.unique_id, data=True))
+    return out
+
+
+@pytest.mark.parametrize("threshold", [1, 2, 3, 4])
+def test_certification_follows_threshold(threshold: int) -> None:
+    """Enterprises are certified exactly when their summed depth reaches the threshold."""
+    m = make_model(certification_threshold=threshold, initial_partnerships=0.5,
+                   initial_deep_share=0.5)
+    assert not m.firms["certified"].any()
+    m.run_government()
+    depth_sum = _depth_sum_from_graph(m)
+    np.testing.assert_array_equal(m.firms["certified"], depth_sum >= threshold)
+    if threshold <= 3:
+        assert m.firms["certified"].any()
+
+
+def test_pilot_city_lowers_the_certification_threshold() -> None:
+    """Pilot cities certify at one depth point less."""
+    m = make_model(certification_threshold=3, pilot_city=True, initial_partnerships=0.5,
+                   initial_deep_share=0.5)
+    m.run_government()
+    np.testing.assert_array_equal(m.firms["certified"], _depth_sum_from_graph(m) >= 2)
+
+
+def test_ample_budget_pays_every_claim() -> None:
+    """With an ample budget nothing is rationed and teacher practice is paid in full."""
+    m = make_model(government_budget=500.0, teacher_practice_funding=100_000.0)
+    m.run_government()
+    g = m.government
+    n_voc = int((m.schools_state["type"] < 2).sum())
+    assert g.ration == 1.0
+    assert g.spent_step["teacher_practice"] == pytest.approx(100_000.0 / 2 * n_voc)
+    budgets = m.schools_state["budget"]
+    voc = m.schools_state["type"] < 2
+    np.testing.assert_allclose(budgets[voc], 50_000.0)
+    np.testing.assert_allclose(budgets[~voc], 0.0)
+    assert g.ledger == g.spent_step
+
+
+def test_budget_rations_claims_when_it_runs_out() -> None:
+    """Claims above the budget are scaled so capped spending equals the budget."""
+    m = make_model(government_budget=0.1, teacher_practice_funding=1_000_000.0,
+                   platform_level=1.0, promotion_intensity=1.0)
+    m.run_government()
+    g = m.government
+    capped = sum(v for k, v in g.spent_step.items() if k != "tax_credit")
+    assert 0 < g.ration < 1
+    assert capped == pytest.approx(g.budget_per_step)
+    assert g.budget_per_step == pytest.approx(0.1e6 / 2)
+
+
+def test_no_budget_pays_nothing_but_the_tax_credit() -> None:
+    """The tax credit is a tax expenditure: paid even when the budget is zero."""
+    m = make_model(government_budget=0.0, certification_threshold=1, tax_credit_rate=0.6,
+                   initial_partnerships=0.5)
+    m.run(6)
+    df = m.outcomes_frame().iloc[1:]
+    capped = [c for c in df.columns if c.startswith("spending_") and c != "spending_tax_credit"]
+    assert (df[capped] == 0).all().all()
+    assert (df["spending_tax_credit"] > 0).any()
+    np.testing.assert_allclose(df["government_spending"], df["spending_tax_credit"])
+
+
+def test_pilot_city_gets_central_co_funding() -> None:
+    """Pilot cities have 1.5 × the regional budget."""
+    plain = make_model(government_budget=40.0)
+    pilot = make_model(government_budget=40.0, pilot_city=True)
+    assert pilot.government.budget_per_step == pytest.approx(1.5 * plain.government.budget_per_step)
+
+
+def test_promotion_raises_awareness() -> None:
+    """Promotion campaigns raise every enterprise's awareness; none leaves it unchanged."""
+    m0, m1 = make_model(promotion_intensity=0.0), make_model(promotion_intensity=1.0)
+    a0, a1 = m0.firms["awareness"].copy(), m1.firms["awareness"].copy()
+    np.testing.assert_array_equal(a0, a1)  # paired: same start
+    m0.run_government()
+    m1.run_government()
+    np.testing.assert_array_equal(m0.firms["awareness"], a0)
+    assert (m1.firms["awareness"] >= a1).all()
+    assert m1.firms["awareness"].mean() > a1.mean() + 0.01
+    assert (m1.firms["awareness"] <= 1).all()
+
+
+# ------------------------------------------------------------------------------------
+# 3 Partnerships
+# ------------------------------------------------------------------------------------
+def test_subsidy_adds_to_expected_net_benefit() -> None:
+    """Each yuan of internship subsidy adds a yuan of perceived net benefit (no rationing)."""
+    m0, m1 = make_model(internship_subsidy=0.0), make_model(internship_subsidy=3000.0)
+    diff = m1.expected_net_benefit(1) - m0.expected_net_benefit(1)
+    np.testing.assert_allclose(diff, 3000.0)
+
+
+def test_ip_protection_and_awareness_raise_expected_net_benefit() -> None:
+    """IP protection lowers perceived IP risk; awareness raises perceived benefits."""
+    lo, hi = make_model(ip_protection=0.0), make_model(ip_protection=1.0)
+    d = hi.expected_net_benefit(2) - lo.expected_net_benefit(2)
+    assert (d >= 0).all() and (d[lo.firms["ip_sensitivity"] > 0.01] > 0).all()
+    m = make_model()
+    base = m.expected_net_benefit(1)
+    m.firms["awareness"][:] = np.minimum(m.firms["awareness"] + 0.2, 1.0)
+    assert (m.expected_net_benefit(1) >= base).all()
+    assert m.expected_net_benefit(1).mean() > base.mean()
+
+
+def test_partnerships_respect_sectors_and_graph() -> None:
+    """Partners share the programme's sector, pairs are unique, the graph mirrors the table."""
+    m = make_model(initial_awareness=0.8, platform_level=0.5)
+    m.run(8)
+    t, f = m.partnerships, m.firms
+    rows = t.active_rows
+    assert rows.size > 0
+    school, firm, sector = t.school[rows], t.firm[rows], t.sector[rows]
+    assert m.offers[school, sector].all()
+    np.testing.assert_array_equal(f["sector"][firm], sector)
+    assert len(set(zip(school.tolist(), firm.tolist(), strict=True))) == rows.size
+    assert m.network.number_of_edges() == rows.size
+    for r in rows:
+        s_id, f_id = int(t.school_ids[t.school[r]]), int(t.firm_ids[t.firm[r]])
+        assert m.network.edges[s_id, f_id]["depth"] == t.depth[r]
+    assert set(t.depth[rows].tolist()) <= {1, 2, 3}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "update_partnerships checks a firm's room (1 + mentors // 10 partners) against its "
+    "count before the step, so one firm can accept several schools in the same step"))
+def test_a_firm_never_exceeds_its_partner_limit() -> None:
+    """A firm partners with at most 1 + 1 per 10 mentors schools (model.py, step 3)."""
+    over = []
+    for s in range(3):
+        m = make_model(seed=s, initial_awareness=0.9, platform_level=1.0,
+                       initial_partnerships=0.0)
+        m.update_partnerships()
+        t, f = m.partnerships, m.firms
+        per_firm = np.bincount(t.firm[t.active_rows], minlength=m.n_enterprises)
+        over.append(int((per_firm > 1 + f["mentors"] // 10).sum()))
+    assert over == [0, 0, 0], f"firms above their partner limit per seed: {over}"
+
+
+def test_unsatisfied_partnerships_break_up() -> None:
+    """Pairs whose firm is dissatisfied break up far more often than satisfied pairs."""
+    broken = {}
+    for sat in (-1.0, 0.6):
+        m = make_model(initial_partnerships=0.6, initial_deep_share=0.0)
+        rows = m.partnerships.active_rows
+        m.partnerships.sat_firm[rows] = sat
+        m.partnerships.sat_school[rows] = sat
+        m.update_partnerships()
+        broken[sat] = float(np.mean(~m.partnerships.active[rows]))
+    assert broken[-1.0] > 0.2 and broken[0.6] < 0.12, broken
+    assert broken[-1.0] > 2 * broken[0.6], broken
+
+
+def test_satisfied_old_partnerships_deepen_and_dissatisfied_do_not() -> None:
+    """Only old, satisfied pairs deepen (by one level, up to 3)."""
+    result = {}
+    for sat in (0.1, 0.9):
+        m = make_model(initial_partnerships=0.6, initial_deep_share=0.0, goal_alignment=1.0,
+                       resource_sharing_incentive=1.0)
+        t = m.partnerships
+        rows = t.active_rows
+        t.age[rows] = 10
+        t.sat_firm[rows] = sat
+        t.sat_school[rows] = sat
+        m.update_partnerships()
+        after = t.depth[rows]
+        assert set(after.tolist()) <= {1, 2}
+        result[sat] = int(np.count_nonzero(after == 2))
+    assert result[0.1] == 0
+    assert result[0.9] > 0
+
+
+def test_platform_helps_schools_find_partners() -> None:
+    """The cooperation platform raises the number of new partnerships formed (5 seeds)."""
+    new = {}
+    for level in (0.0, 1.0):
+        counts = []
+        for s in range(5):
+            m = make_model(seed=s, platform_level=level, initial_awareness=0.7)
+            before = m.partnerships.n
+            m.update_partnerships()
+            counts.append(m.partnerships.n - before)
+        new[level] = float(np.mean(counts))
+    assert new[1.0] > new[0.0], new
+
+
+# ------------------------------------------------------------------------------------
+# 4 Resource sharing
+# ------------------------------------------------------------------------------------
+def _shared_after_one_call(**kw: Any) -> EcosystemModel:
+    m = make_model(initial_partnerships=0.5, initial_deep_share=0.5, **kw)
+    m.share_resources()
+    return m
+
+
+def test_ip_protection_raises_resources_shared() -> None:
+    """Stronger IP protection makes every partner share more (paired, no randomness)."""
+    lo, hi = _shared_after_one_call(ip_protection=0.1), _shared_after_one_call(ip_protection=0.9)
+    rows = lo.partnerships.active_rows
+    assert (hi.partnerships.shared_step[rows] > lo.partnerships.shared_step[rows]).all()
+    assert hi.shared_step_total > lo.shared_step_total > 0
+
+
+def test_sharing_incentive_raises_sharing_and_is_claimed() -> None:
+    """The sharing incentive raises sharing; the claim is incentive × amount shared."""
+    lo = _shared_after_one_call(resource_sharing_incentive=0.0)
+    hi = _shared_after_one_call(resource_sharing_incentive=1.0)
+    assert hi.shared_step_total > lo.shared_step_total
+    assert lo._sharing_claims == 0.0
+    assert hi._sharing_claims == pytest.approx(hi.shared_step_total)
+
+
+def test_deeper_partnerships_share_more() -> None:
+    """The same pairs share more when they are deep (depth 2–3) than as internship deals."""
+    shallow = make_model(initial_partnerships=0.5, initial_deep_share=0.0)
+    deep = make_model(initial_partnerships=0.5, initial_deep_share=1.0)
+    rows = shallow.partnerships.active_rows
+    np.testing.assert_array_equal(shallow.partnerships.firm[rows], deep.partnerships.firm[rows])
+    shallow.share_resources()
+    deep.share_resources()
+    assert (deep.partnerships.shared_step[rows] > shallow.partnerships.shared_step[rows]).all()
+
+
+def test_shared_resources_reach_schools() -> None:
+    """School resources = 0.95 × previous (depreciation) + what partners shared."""
+    m = make_model(initial_partnerships=0.5)
+    m.schools_state["resources"][:] = 1000.0
+    m.share_resources()
+    t = m.partnerships
+    rows = t.active_rows
+    received = np.bincount(t.school[rows], weights=t.shared_step[rows], minlength=m.n_schools)
+    np.testing.assert_allclose(m.schools_state["resources"], 950.0 + received)
+    assert m.shared_step_total == pytest.approx(received.sum())
+
+
+def test_no_partnerships_no_sharing() -> None:
+    """Without partnerships nothing is shared and nothing is claimed."""
+    m = make_model(initial_partnerships=0.0)
+    m.share_resources()
+    assert m.shared_step_total == 0.0 and m._sharing_claims == 0.0
+
+
+# ------------------------------------------------------------------------------------
+# 5 Teachers
+# ------------------------------------------------------------------------------------
+def test_without_practice_budget_dual_qualification_decays() -> None:
+    """No placements: the dual-qualified share falls by attrition only (2% a semester)."""
+    m = make_model()
+    dq = m.schools_state["dq"].copy()
+    m.train_teachers()
+    np.testing.assert_allclose(m.schools_state["dq"], dq * 0.98)
+
+
+def test_teacher_practice_funding_raises_dual_qualified_share() -> None:
+    """Funding sends teachers to enterprises: vocational schools' dq share rises."""
+    out = {}
+    for funding in (0.0, 1_000_000.0):
+        m = make_model(teacher_practice_funding=funding, government_budget=500.0)
+        for _ in range(3):
+            m.run_government()
+            m.train_teachers()
+            assert (m.schools_state["budget"] >= 0).all()
+        out[funding] = m.schools_state["dq"].copy()
+    voc = make_model().schools_state["type"] < 2
+    assert (out[1_000_000.0][voc] > out[0.0][voc]).all()
+    np.testing.assert_allclose(out[1_000_000.0][~voc], out[0.0][~voc])
+
+
+def test_practice_budget_is_spent_in_whole_placements() -> None:
+    """A teacher-semester costs 20,000 yuan; the unspent remainder stays in the budget."""
+    m = make_model()
+    m.schools_state["budget"][:] = 50_000.0
+    m.train_teachers()
+    T = m.schools_state["teachers"]
+    placements = np.minimum(2, 0.2 * T)  # at most a fifth of the staff away at once
+    np.testing.assert_allclose(m.schools_state["budget"], 50_000.0 - placements * 20_000.0)
+    assert (m.schools_state["budget"] >= 0).all()
+
+
+# ------------------------------------------------------------------------------------
+# 6 Curriculum
+# ------------------------------------------------------------------------------------
+def test_frozen_curricula_lose_alignment_as_frontier_moves() -> None:
+    """curriculum_responsiveness = 0: programmes do not move; alignment falls."""
+    m = make_model(curriculum_responsiveness=0.0, tech_change_rate=0.1)
+    cur, align = m.curriculum.copy(), m.alignment().copy()
+    m.move_technology_and_demand()
+    m.update_curricula()
+    np.testing.assert_array_equal(m.curriculum, cur)
+    assert (m.alignment() < align).all()
+
+
+def test_curricula_move_toward_the_frontier_without_overshooting() -> None:
+    """Responsive curricula close part of the gap, never pass the frontier."""
+    m = make_model(curriculum_responsiveness=1.0, tech_change_rate=0.1)
+    m.move_technology_and_demand()
+    gap0 = m.frontier[None, :] - m.curriculum
+    align0 = m.alignment().copy()
+    m.update_curricula()
+    gap1 = m.frontier[None, :] - m.curriculum
+    assert (gap0 > 0).all()
+    assert (gap1 >= 0).all() and (gap1 < gap0).all()
+    assert (m.alignment() > align0).all()
+
+
+def test_deep_partnerships_speed_up_curriculum_reform() -> None:
+    """The same pairs, deep instead of shallow, move their programmes faster."""
+    out = {}
+    for deep in (0.0, 1.0):
+        m = make_model(initial_partnerships=0.5, initial_deep_share=deep)
+        m.frontier += 0.5
+        before = m.curriculum.copy()
+        m.update_curricula()
+        out[deep] = (m, m.curriculum - before)
+    m = out[0.0][0]
+    partnered = m.partnerships.per_school_sector(m.n_schools, m.K) > 0
+    assert partnered.any()
+    assert (out[1.0][1][partnered] > out[0.0][1][partnered]).all()
+    assert (out[1.0][1] >= out[0.0][1]).all()  # deep ties never slow a programme down
+
+
+# ------------------------------------------------------------------------------------
+# 7 Internships
+# ------------------------------------------------------------------------------------
+def test_interns_are_final_year_vocational_students_of_partner_schools() -> None:
+    """Partner interns: final-year vocational, own school's partner, own programme sector."""
+    m = make_model(initial_partnerships=0.5)
+    m.place_interns()
+    pop, t, f = m.pop, m.partnerships, m.firms
+    interns = np.flatnonzero(pop.intern_host >= 0)
+    assert interns.size > 0
+    assert m.interns_now == interns.size
+    assert _final_year_vocational(m)[interns].all()
+    rows = pop.intern_partnership[interns]
+    assert (rows >= 0).all()  # no platform: only partner places
+    assert t.active[rows].all()
+    np.testing.assert_array_equal(t.school[rows], pop.school[interns])
+    np.testing.assert_array_equal(t.sector[rows], pop.programme[interns])
+    np.testing.assert_array_equal(t.firm[rows], pop.intern_host[interns])
+    np.testing.assert_array_equal(f["sector"][pop.intern_host[interns]], pop.programme[interns])
+
+
+def test_interns_never_exceed_slots() -> None:
+    """Interns per partnership ≤ slots (mentors × depth factor × subsidy boost / partners)."""
+    for subsidy in (0.0, 10_000.0):
+        m = make_model(initial_partnerships=0.6, initial_deep_share=0.5,
+                       internship_subsidy=subsidy)
+        m.place_interns()
+        t, f = m.partnerships, m.firms
+        rows = t.active_rows
+        depth_slots = np.array([0.0, 1.0, 1.5, 2.0])[t.depth[rows]]
+        n_part = np.bincount(t.firm[rows], minlength=m.n_enterprises)[t.firm[rows]]
+        boost = 1 + 0.5 * subsidy / 10_000
+        slots = np.maximum(np.floor(f["mentors"][t.firm[rows]] * depth_slots * boost / n_part), 1)
+        assert (t.interns[rows] <= slots).all()
+        assert t.interns[rows].sum() == m.interns_now
+        np.testing.assert_array_equal(
+            f["interns"], np.bincount(m.pop.intern_host[m.pop.intern_host >= 0],
+                                      minlength=m.n_enterprises))
+
+
+def test_internship_subsidy_creates_slots_and_claims() -> None:
+    """A subsidy raises intern places; the claim is subsidy × interns."""
+    lo = make_model(initial_partnerships=0.6, internship_subsidy=0.0)
+    hi = make_model(initial_partnerships=0.6, internship_subsidy=10_000.0)
+    lo.place_interns()
+    hi.place_interns()
+    assert hi.interns_now > lo.interns_now
+    assert lo._intern_claims == 0.0
+    assert hi._intern_claims == pytest.approx(10_000.0 * hi.interns_now)
+
+
+def test_platform_finds_places_with_non_partner_enterprises() -> None:
+    """With a platform some interns go to non-partner firms of their own sector."""
+    m = make_model(platform_level=1.0, initial_partnerships=0.1)
+    m.update_partnerships()  # sets willingness, which the platform uses
+    m.place_interns()
+    pop = m.pop
+    via_platform = np.flatnonzero((pop.intern_host >= 0) & (pop.intern_partnership < 0))
+    assert via_platform.size > 0
+    assert _final_year_vocational(m)[via_platform].all()
+    np.testing.assert_array_equal(m.firms["sector"][pop.intern_host[via_platform]],
+                                  pop.programme[via_platform])
+
+
+@pytest.mark.xfail(strict=True, raises=IndexError, reason=(
+    "learn() indexes partnerships.depth for platform interns (intern_partnership == -1) "
+    "with np.maximum(prow, 0), which fails while the partnership table is still empty"))
+def test_platform_interns_learn_before_any_partnership_exists() -> None:
+    """A platform with no partnership yet (nobody willing) must not crash the model."""
+    for s in range(3):
+        m = make_model(seed=s, scale=TINY, platform_level=1.0, initial_awareness=0.0,
+                       intern_productivity=0.0, initial_partnerships=0.0)
+        m.run(2)
+        assert m.steps == 2
+
+
+def test_internships_end_with_their_partnership() -> None:
+    """When a partnership breaks, its interns lose the place at the next placement."""
+    m = make_model(initial_partnerships=0.5)
+    m.place_interns()
+    t = m.partnerships
+    rows = np.unique(m.pop.intern_partnership[m.pop.intern_host >= 0])
+    t.remove(rows)
+    m.place_interns()
+    still = m.pop.intern_partnership[m.pop.intern_host >= 0]
+    assert not np.isin(still, rows).any()
+
+
+# ------------------------------------------------------------------------------------
+# 8 Learning
+# ------------------------------------------------------------------------------------
+def test_learning_raises_competencies_of_enrolled_students_only() -> None:
+    """Enrolled students learn (never unlearn) and advance a semester; others do not."""
+    m = make_model()
+    m.run(3)  # so that graduates are in the population too
+    pop = m.pop
+    enrolled = pop.status == Status.ENROLLED
+    assert (~enrolled).any()
+    comp, sem = pop.competency.copy(), pop.semester.copy()
+    m.learn()
+    gain = pop.competency - comp
+    assert (gain[enrolled] >= -1e-6).all()
+    assert gain[enrolled].sum(axis=1).mean() > 0.02
+    np.testing.assert_array_equal(pop.competency[~enrolled], comp[~enrolled])
+    np.testing.assert_array_equal(pop.semester[enrolled], sem[enrolled] + 1)
+    np.testing.assert_array_equal(pop.semester[~enrolled], sem[~enrolled])
+    assert (pop.competency >= 0).all() and (pop.competency <= 1).all()
+
+
+def test_internships_add_practical_learning() -> None:
+    """Interns gain more practical competencies than final-year classmates without one."""
+    m = make_model(initial_partnerships=0.6)
+    m.place_interns()
+    pop = m.pop
+    fy = _final_year_vocational(m)
+    interns, others = fy & (pop.intern_host >= 0), fy & (pop.intern_host < 0)
+    assert interns.sum() > 10 and others.sum() > 10
+    comp, n_sem = pop.competency.copy(), pop.intern_semesters.copy()
+    m.learn()
+    gain = (pop.competency - comp)[:, 1:4].sum(axis=1)
+    assert gain[interns].mean() > gain[others].mean()
+    np.testing.assert_array_equal(pop.intern_semesters[interns], n_sem[interns] + 1)
+    np.testing.assert_array_equal(pop.intern_semesters[others], n_sem[others])
+
+
+def test_better_teaching_teaches_more() -> None:
+    """Fully dual-qualified staff raise teaching quality and learning (paired)."""
+    gains = {}
+    for dq in (0.0, 1.0):
+        m = make_model()
+        m.schools_state["dq"][:] = dq
+        comp = m.pop.competency.copy()
+        m.learn()
+        gains[dq] = float((m.pop.competency - comp).sum())
+    assert gains[1.0] > gains[0.0]
+
+
+# ------------------------------------------------------------------------------------
+# 9 Graduation
+# ------------------------------------------------------------------------------------
+def test_graduation_changes_status_and_accounts_for_everyone() -> None:
+    """Students who finish either search for a job or go on to study; dropouts leave."""
+    m = make_model()
+    m.learn()
+    pop = m.pop
+    finishing = int(((pop.status == Status.ENROLLED) & (pop.semester >= pop.length)).sum())
+    assert finishing > 0
+    n_before = pop.n
+    m.graduate()
+    searching = pop.status == Status.SEARCHING
+    assert not ((pop.status == Status.ENROLLED) & (pop.semester >= pop.length)).any()
+    assert (pop.grad_step[searching] == m.steps).all()
+    assert (pop.semester[searching] >= pop.length[searching]).all()
+    further, dropped = m.removed["further_study"], m.removed["dropped_out"]
+    assert further > 0 and dropped > 0
+    assert m.step_flow["graduates"] == int(searching.sum()) + further
+    assert pop.n == n_before - further - dropped
+    assert int(searching.sum()) + further <= finishing
+
+
+def test_bridge_openness_raises_further_study() -> None:
+    """An open general–vocational bridge sends more graduates on to further study."""
+    out = {}
+    for b in (0.0, 1.0):
+        m = make_model(bridge_openness=b)
+        m.learn()
+        m.graduate()
+        out[b] = m.removed["further_study"] / m.step_flow["graduates"]
+    assert out[1.0] > out[0.0] + 0.1, out
+
+
+def test_career_budget_is_spent_on_graduates() -> None:
+    """Each school's career-service budget is shared among its new graduates."""
+    m = make_model(career_services_funding=1000.0, government_budget=500.0)
+    m.run_government()
+    budget = m.schools_state["career_budget"].copy()
+    assert budget.sum() > 0
+    m.learn()
+    m.graduate()
+    pop = m.pop
+    grads = pop.status == Status.SEARCHING
+    paid = np.bincount(pop.school[grads], weights=pop.support[grads], minlength=m.n_schools)
+    had_grads = np.bincount(pop.school[grads], minlength=m.n_schools) > 0
+    np.testing.assert_allclose(paid[had_grads], budget[had_grads], rtol=1e-5)
+    assert (m.schools_state["career_budget"][had_grads] == 0).all()
+
+
+# ------------------------------------------------------------------------------------
+# 10 Labour market
+# ------------------------------------------------------------------------------------
+def test_hires_never_exceed_vacancies_per_firm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hires per enterprise ≤ its open vacancies; vacancies fall by exactly the hires."""
+    m = make_model()
+    _to_graduation(m)
+    vac_before = m.firms["vacancies"].copy()
+    hired_per_firm: list[np.ndarray] = []
+    original = m._match
+
+    def spy(seekers: np.ndarray, vac: np.ndarray) -> None:
+        was_employed = m.pop.status[seekers] == Status.EMPLOYED
+        original(seekers, vac)
+        new = seekers[(m.pop.status[seekers] == Status.EMPLOYED) & ~was_employed]
+        hired_per_firm.append(np.bincount(m.pop.employer[new], minlength=m.n_enterprises))
+
+    monkeypatch.setattr(m, "_match", spy)
+    m.match_labour_market()
+    assert hired_per_firm, "no matching happened"
+    hires = hired_per_firm[0]
+    assert hires.sum() > 0
+    assert (hires <= vac_before).all()
+    np.testing.assert_array_equal(m.firms["vacancies"], vac_before - hires)
+    assert m.step_flow["hires"] == hires.sum()
+
+
+def test_employed_graduates_have_employers_and_in_field_means_matched() -> None:
+    """Employed records name an employer; in-field = own sector and adequate fit."""
+    m = make_model()
+    _to_graduation(m)
+    m.match_labour_market()
+    pop = m.pop
+    emp = pop.status == Status.EMPLOYED
+    assert emp.any()
+    assert (pop.employer[emp] >= 0).all()
+    inf = emp & pop.in_field
+    assert inf.any() and (~pop.in_field[~emp]).all()
+    np.testing.assert_array_equal(m.firms["sector"][pop.employer[inf]], pop.programme[inf])
+    assert (pop.match_quality[inf] >= 0.5).all()
+    assert not (pop.status == Status.SEARCHING).any()  # searched: employed or unemployed
+
+
+def test_long_term_unemployed_leave_the_region() -> None:
+    """Nobody stays unemployed in the model for four searches or more."""
+    m = make_model(demand_growth=-0.1)
+    for _ in range(12):
+        m.step()
+        un = m.pop.status == Status.UNEMPLOYED
+        assert (m.pop.search_steps[un] < 4).all()
+    assert m.removed["left_region"] > 0
+
+
+def test_former_interns_are_kept_by_their_hosts() -> None:
+    """Interns' head start: some graduates are hired by the enterprise that trained them."""
+    m = make_model(initial_partnerships=0.5)
+    m.run(7)
+    kept = m.outcomes_frame()["intern_retention_rate"].dropna()
+    assert (kept > 0).any()
+
+
+# ------------------------------------------------------------------------------------
+# 11 Enrolment
+# ------------------------------------------------------------------------------------
+def test_new_cohort_enters_at_semester_zero_within_seats() -> None:
+    """Entrants start enrolled at semester 0, never above a programme's seats."""
+    m = make_model()
+    n0 = m.pop.n
+    m.enrol()
+    pop = m.pop
+    new = np.arange(n0, pop.n)
+    assert 0.5 * m.cohort_size < new.size <= m.cohort_size
+    assert (pop.status[new] == Status.ENROLLED).all() and (pop.semester[new] == 0).all()
+    counts = np.zeros_like(m.seats)
+    np.add.at(counts, (pop.school[new], pop.programme[new]), 1)
+    assert (counts <= np.floor(m.seats) + 1e-9).all()
+    assert m.offers[pop.school[new], pop.programme[new]].all()
+    assert m.entered == n0 + new.size
+
+
+def test_vocational_share_falls_when_stigma_rises() -> None:
+    """Families who look down on vocational education choose it less (3 seeds, paired)."""
+    shares: dict[float, list[float]] = {0.1: [], 0.9: []}
+    for s in range(3):
+        for stigma in shares:
+            m = make_model(seed=s, vocational_stigma=stigma)
+            m.enrol()
+            shares[stigma].append(m.latest_vocational_share)
+    assert np.mean(shares[0.9]) < np.mean(shares[0.1]) - 0.05, shares
+
+
+def test_schools_shift_seats_toward_good_prospects() -> None:
+    """Capacity flexibility moves seats toward programmes whose graduates find work."""
+    m = make_model(capacity_flexibility=0.5)
+    seats0 = m.seats.copy()
+    m.prospects[:] = 0.5
+    m.prospects[0] = 0.9
+    m.enrol()
+    offered = m.offers[:, 0] & (m.offers.sum(axis=1) > 1)
+    assert offered.any()
+    assert (m.seats[offered, 0] > seats0[offered, 0]).all()
+    np.testing.assert_allclose(m.seats.sum(axis=1), seats0.sum(axis=1))
+    assert (m.seats[~m.offers] == 0).all()
+
+
+# ------------------------------------------------------------------------------------
+# 12 Enterprises learn
+# ------------------------------------------------------------------------------------
+def _awareness_change_of_hosts(**kw: Any) -> float:
+    m = make_model(initial_partnerships=0.6, **kw)
+    m.share_resources()
+    m.place_interns()
+    m.learn()
+    hosts = m.firms["interns"] > 0
+    before = m.firms["awareness"].copy()
+    m.enterprises_learn()
+    assert (m.firms["hired_interns"] == 0).all()
+    return float((m.firms["awareness"] - before)[hosts].mean())
+
+
+def test_awareness_moves_with_realised_benefit() -> None:
+    """Profitable interns raise hosts' awareness; costly ones lower it."""
+    good = _awareness_change_of_hosts(intern_productivity=1.0, mentoring_cost=0.0)
+    bad = _awareness_change_of_hosts(intern_productivity=0.0, mentoring_cost=30_000.0)
+    assert good > 0 > bad, (good, bad)
+
+
+def test_awareness_of_non_partners_only_spreads_upward() -> None:
+    """Enterprises without partners learn from peers: their awareness never falls."""
+    m = make_model(initial_partnerships=0.5, intern_productivity=1.0, mentoring_cost=0.0)
+    m.share_resources()
+    m.place_interns()
+    m.learn()
+    outsiders = m.partnerships.per_firm() == 0
+    before = m.firms["awareness"].copy()
+    m.enterprises_learn()
+    after = m.firms["awareness"]
+    assert (after[outsiders] >= before[outsiders]).all()
+    assert after[outsiders].mean() > before[outsiders].mean()
+
+
+def test_experience_records_realised_benefit() -> None:
+    """Active enterprises gain experience; its sign follows the realised payoff."""
+    for kw, sign in ((dict(intern_productivity=1.0, mentoring_cost=0.0), 1),
+                     (dict(intern_productivity=0.0, mentoring_cost=30_000.0), -1)):
+        m = make_model(initial_partnerships=0.6, **kw)
+        m.share_resources()
+        m.place_interns()
+        m.learn()
+        m.enterprises_learn()
+        hosts = m.firms["interns"] > 0
+        assert m.firms["has_experience"][hosts].all()
+        assert np.sign(np.median(m.firms["experience"][hosts])) == sign
+
+
+# ------------------------------------------------------------------------------------
+# 13 Data collection
+# ------------------------------------------------------------------------------------
+def test_collect_data_records_one_row_and_consistent_counts() -> None:
+    """Each collection adds one outcome row and one row per sector; counts match state."""
+    m = make_model(initial_partnerships=0.4, initial_deep_share=0.5)
+    m.run(3)
+    df, sec = m.outcomes_frame(), m.sector_frame()
+    assert len(df) == 4 and len(sec) == 4 * m.K
+    assert set(m.current) == set(OUTCOMES)
+    t, f = m.partnerships, m.firms
+    rows = t.active_rows
+    part = t.per_firm() > 0
+    last = df.iloc[-1]
+    assert last["participation_rate"] == pytest.approx(part.mean())
+    assert last["partnerships"] == rows.size
+    assert last["deep_partnership_share"] == pytest.approx(np.mean(t.depth[rows] >= 2))
+    assert sum(last[f"partnerships_depth_{d}"] for d in (1, 2, 3)) == rows.size
+    assert last["certified_enterprises"] == f["certified"].sum()
+    assert last["students_alive"] == m.pop.n
+    assert last["mean_awareness"] == pytest.approx(f["awareness"].mean())
+    for c, (name, lo, hi) in enumerate(SIZE_CLASSES):
+        in_class = (f["size"] >= lo) & (f["size"] <= hi)
+        np.testing.assert_array_equal(in_class, f["size_class"] == c)
+        if in_class.any():
+            assert last[f"participation_{name}"] == pytest.approx(part[in_class].mean())
+    spend = sum(last[f"spending_{k}"] for k in m.government.INSTRUMENTS)
+    assert last["government_spending"] == pytest.approx(spend)
+
+
+def test_cohort_outcomes_measured_six_months_after_graduation() -> None:
+    """Cohort rates appear one step after the first graduation and count its members."""
+    m = make_model()
+    m.run(1)
+    assert np.isnan(m.current["employment_rate"])
+    m.run(1)
+    df = m.outcomes_frame()
+    emp = df["employment_rate"].iloc[-1]
+    assert 0 < emp <= 1
+    assert df["placement_rate"].iloc[-1] >= df["further_study_rate"].iloc[-1]
+    assert df["employment_rate"].iloc[-1] >= df["in_field_rate"].iloc[-1]
+
+
+def test_sector_frame_tracks_frontier_and_alignment() -> None:
+    """The per-sector table holds each sector's frontier and seat-weighted alignment."""
+    m = make_model(tech_change_rate=0.05)
+    m.run(2)
+    sec = m.sector_frame()
+    last = sec[sec["step"] == 2].set_index("sector")
+    for k, s in enumerate(m.sectors):
+        assert last.loc[s.name, "frontier"] == pytest.approx(m.frontier[k])
+        assert 0 <= last.loc[s.name, "alignment"] <= 1
+
+
+def test_small_scale_used_here_is_fast() -> None:
+    """Guard for the suite's budget: a SMALL model runs 20 steps in well under a second."""
+    import time
+
+    t0 = time.perf_counter()
+    EcosystemModel(seed=2, **SMALL).run(20)
+    assert time.perf_counter() - t0 < 3.0
