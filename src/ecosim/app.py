@@ -27,7 +27,7 @@ import solara
 from mesa.visualization.solara_viz import ModelController, ShowSteps
 from mesa.visualization.utils import update_counter
 
-from ecosim.app_figures import FIGURES, headline_numbers, pretty
+from ecosim.app_figures import CHARTS, FIGURES, headline_numbers, pretty
 from ecosim.app_server import SCENARIO_ENV, disable_phone_home, ensure_offline_assets
 from ecosim.model import EcosystemModel
 from ecosim.params import PARAMETERS, Parameter, coerce_value, defaults
@@ -272,6 +272,8 @@ _CSS = """
 .ecosim-step { font-size: 22px; font-weight: 700; }
 .v-slider__thumb-label { font-size: 13px; }
 .ecosim-figure img { width: 100%; height: auto; }
+.ecosim-chart svg { width: 100% !important; height: auto !important; }
+.ecosim-chart { margin-bottom: 12px; }
 """
 
 
@@ -288,11 +290,31 @@ def FigureView(model: EcosystemModel, name: str) -> None:
             return f"This chart could not be drawn ({type(e).__name__}); press Reset."
 
     png = solara.use_memo(draw, [model, counter, name])
-    with solara.Div(classes=["ecosim-figure"]):
+    with solara.Div(classes=["ecosim-figure", f"ecosim-figure-{name}"]):
         if isinstance(png, bytes):
             solara.Image(png, width="100%")
         else:
             solara.Warning(png)
+
+
+@solara.component
+def ChartView(model: EcosystemModel, name: str) -> None:
+    """One Vega-Lite chart (drawn by the browser), rebuilt when the model steps."""
+    counter = update_counter.get()
+
+    def build() -> dict | str:
+        try:
+            return CHARTS[name](model)
+        except Exception as e:  # never show a traceback to a class
+            log.exception("chart %s failed", name)
+            return f"This chart could not be drawn ({type(e).__name__}); press Reset."
+
+    spec = solara.use_memo(build, [model, counter, name])
+    with solara.Div(classes=["ecosim-chart", f"ecosim-chart-{name}"]):
+        if isinstance(spec, dict):
+            solara.widgets.VegaLite.element(spec=spec)
+        else:
+            solara.Warning(spec)
 
 
 @solara.component
@@ -378,10 +400,10 @@ def Dashboard(state: DemoState) -> None:
         with solara.Columns([1, 1]):
             with solara.Column():
                 FigureView(model, "network")
-                FigureView(model, "shortage")
+                ChartView(model, "shortage")
             with solara.Column():
-                FigureView(model, "trends")
-                FigureView(model, "spending")
+                ChartView(model, "trends")
+                ChartView(model, "spending")
 
 
 @solara.component

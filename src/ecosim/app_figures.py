@@ -1,14 +1,16 @@
-"""Figures and headline numbers of the teaching demo (matplotlib only, no browser code).
+"""Figures, charts and headline numbers of the teaching demo (no browser code here).
 
-Every drawing is a pure function of a running :class:`ecosim.EcosystemModel` that
-returns PNG bytes, so the page (:mod:`ecosim.app`) stays thin and the drawings can be
-tested and timed on their own. Colours are Okabe–Ito (readable by colour-blind
-viewers) and every series also differs by line style or marker shape; fonts are large
-enough for a classroom projector.
+Each view is a pure function of a running :class:`ecosim.EcosystemModel`: the
+partnership network is drawn by matplotlib into PNG bytes; the time series are
+Vega-Lite specifications (plain dicts) that the browser draws. The page
+(:mod:`ecosim.app`) stays thin, and the views can be tested and timed on their own.
+Colours are Okabe–Ito (readable by colour-blind viewers) and every series also differs
+by dash pattern or marker shape; fonts are large enough for a classroom projector.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import weakref
@@ -20,10 +22,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
-from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
 
 from ecosim.plots import OKABE_ITO  # noqa: E402
 
@@ -37,16 +38,16 @@ __all__ = [
     "headline_numbers",
     "pretty",
     "network_png",
-    "trends_png",
-    "spending_png",
-    "shortage_png",
+    "network_layout",
+    "trends_spec",
+    "spending_spec",
+    "shortage_spec",
     "FIGURES",
+    "CHARTS",
 ]
 
 # Okabe–Ito without yellow (too pale on a white projector screen) for the first sectors.
 SECTOR_COLOURS: list[str] = [OKABE_ITO[i] for i in (0, 1, 2, 4, 5, 6, 3, 7)]
-SECTOR_MARKERS = ["o", "o", "o", "o", "o", "o", "o", "o"]
-LINE_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1))]
 # School types: grey levels (lightness differs) AND shapes.
 SCHOOL_STYLE: dict[str, tuple[str, str, str]] = {
     "secondary_vocational": ("#FFFFFF", "s", "secondary vocational school"),
@@ -157,8 +158,9 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
             d = now - first
             if share:
                 pts = 100 * d
+                arrow = "▲ up" if pts > 0 else "▼ down"
                 change = ("no change since the start" if abs(pts) < 0.5 else
-                          f"{'▲ up' if pts > 0 else '▼ down'} {abs(pts):.0f} points since the start")
+                          f"{arrow} {abs(pts):.0f} points since the start")
             elif key == "shortage":
                 change = ("no change since the start" if abs(d) < 0.5 else
                           f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} since the start")
@@ -206,10 +208,8 @@ def network_layout(model: EcosystemModel) -> dict[int, tuple[float, float]]:
         a = 2 * math.pi * t / max(slots, 1) + math.pi / 2
         pos[n] = (math.cos(a), math.sin(a))
         t += 1
-    try:
+    with contextlib.suppress(TypeError):  # a model that cannot be weakly referenced
         _layout_cache[model] = pos
-    except TypeError:  # pragma: no cover - model not weak-referenceable
-        pass
     return pos
 
 
@@ -238,10 +238,8 @@ def network_png(model: EcosystemModel) -> bytes:
     if memo is not None and memo[0] == signature:
         return memo[1]
     png = _draw_network(model)
-    try:
+    with contextlib.suppress(TypeError):
         _network_memo[model] = (signature, png)
-    except TypeError:  # pragma: no cover
-        pass
     return png
 
 
@@ -319,109 +317,129 @@ def _draw_network(model: EcosystemModel) -> bytes:
 
 
 # ------------------------------------------------------------------------------------
-# Time series
+# Time series: Vega-Lite specifications drawn by the browser (vega ships offline with
+# solara-assets). Building a spec costs about a millisecond on the server, against
+# ~60 ms for a matplotlib PNG, which keeps a step with redraw well under 0.3 s.
 # ------------------------------------------------------------------------------------
-_TRENDS = [  # outcome, label, colour, style
-    ("employment_rate", "graduates with a job", OKABE_ITO[4], "-"),
-    ("in_field_rate", "… in their own field", OKABE_ITO[5], "--"),
-    ("participation_rate", "enterprises working with schools", OKABE_ITO[2], "-."),
-    ("vacancy_fill_rate", "job openings filled", OKABE_ITO[0], ":"),
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an id, never fetched
+CHART_WIDTH, CHART_HEIGHT = 540, 260
+_DASHES = [[1, 0], [10, 4], [10, 3, 2, 3], [2, 3], [14, 3, 3, 3, 3, 3], [6, 6]]
+
+_TRENDS = [  # outcome, label, colour
+    ("employment_rate", "graduates with a job", OKABE_ITO[4]),
+    ("in_field_rate", "… in their own field", OKABE_ITO[5]),
+    ("participation_rate", "enterprises working with schools", OKABE_ITO[2]),
+    ("vacancy_fill_rate", "job openings filled", OKABE_ITO[0]),
+]
+
+_SPEND_GROUPS = [  # label, instruments, colour
+    ("internship + sharing subsidies", ("internship_subsidy", "resource_sharing"), OKABE_ITO[0]),
+    ("tax credit", ("tax_credit",), OKABE_ITO[4]),
+    ("teacher practice", ("teacher_practice",), OKABE_ITO[2]),
+    ("platform + promotion", ("platform", "promotion"), OKABE_ITO[6]),
+    ("career services", ("career_services",), OKABE_ITO[1]),
 ]
 
 
-def _step_axis(ax: Any, n: int) -> None:
-    ax.set_xlabel("semester")
-    ax.set_xlim(0, max(n - 1, 10))
-    ax.grid(alpha=0.3)
+def _num(x: float, digits: int = 4) -> float | None:
+    """JSON-safe number (None for NaN, which Vega leaves out)."""
+    x = float(x)
+    return round(x, digits) if math.isfinite(x) else None
 
 
-def trends_png(model: EcosystemModel) -> bytes:
+def _chart(title: str, values: list[dict], n_steps: int, mark: dict, y: dict,
+           series: str, domain: list[str], colours: list[str],
+           dashed: bool = True) -> dict:
+    """A Vega-Lite line/bar chart over semesters with one colour (and dash) per series."""
+    enc: dict[str, Any] = {
+        "x": {"field": "semester", "type": "quantitative" if mark["type"] != "bar" else
+              "ordinal", "title": "semester",
+              **({"scale": {"domain": [0, max(n_steps - 1, 10)]}}
+                 if mark["type"] != "bar" else {})},
+        "y": y,
+        "color": {"field": series, "type": "nominal", "title": None,
+                  "scale": {"domain": domain, "range": colours},
+                  "legend": {"orient": "bottom", "columns": 2, "labelLimit": 320,
+                             "symbolStrokeWidth": 3, "symbolSize": 300}},
+        "tooltip": [{"field": "semester", "type": "quantitative"},
+                    {"field": series, "type": "nominal"},
+                    {"field": y["field"], "type": "quantitative", "format": ",.2f"}],
+    }
+    if dashed and mark["type"] == "line":
+        enc["strokeDash"] = {"field": series, "type": "nominal", "legend": None,
+                             "scale": {"domain": domain, "range": _DASHES[:len(domain)]}}
+    if mark["type"] == "bar":
+        enc["order"] = {"field": "order", "type": "quantitative"}
+        enc["x"]["axis"] = {"values": list(range(0, max(n_steps, 1), 5)), "labelAngle": 0}
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "title": {"text": title, "fontSize": 19, "anchor": "start"},
+        "width": CHART_WIDTH, "height": CHART_HEIGHT,
+        "data": {"values": values},
+        "mark": mark,
+        "encoding": enc,
+        "config": {"font": "DejaVu Sans, Verdana, sans-serif",
+                   "axis": {"labelFontSize": 15, "titleFontSize": 16, "gridOpacity": 0.4},
+                   "legend": {"labelFontSize": 15},
+                   "view": {"stroke": None}},
+    }
+
+
+def trends_spec(model: EcosystemModel) -> dict:
     """Employment, in-field rate, participation and vacancy fill over time (percent)."""
-    fig = _figure(7.2, 5.0)
-    with matplotlib.rc_context(FONT):
-        ax = _axes(fig)
-        n = 0
-        for name, label, col, ls in _TRENDS:
-            y = 100 * _series(model, name)
-            n = max(n, y.size)
-            ax.plot(np.arange(y.size), y, color=col, ls=ls, lw=3, label=label,
-                    marker="o" if y.size < 3 else None)
-        ax.set_ylim(0, 102)
-        ax.set_ylabel("percent")
-        ax.set_title("Talent supply over time")
-        _step_axis(ax, n)
-        ax.legend(loc="lower left", fontsize=12, framealpha=0.9)
-    return _png(fig)
+    values, n = [], 0
+    for name, label, _ in _TRENDS:
+        y = _series(model, name)
+        n = max(n, y.size)
+        values += [{"semester": i, "series": label, "percent": _num(100 * v, 2)}
+                   for i, v in enumerate(y)]
+    return _chart("Talent supply over time", values, n,
+                  {"type": "line", "strokeWidth": 3.5, "point": n < 4},
+                  {"field": "percent", "type": "quantitative", "title": "percent",
+                   "scale": {"domain": [0, 100]}},
+                  "series", [t[1] for t in _TRENDS], [t[2] for t in _TRENDS])
 
 
-_SPEND_GROUPS = [  # label, instruments, colour, hatch
-    ("internship + sharing subsidies", ("internship_subsidy", "resource_sharing"),
-     OKABE_ITO[0], ""),
-    ("tax credit", ("tax_credit",), OKABE_ITO[4], "//"),
-    ("teacher practice", ("teacher_practice",), OKABE_ITO[2], ""),
-    ("platform + promotion", ("platform", "promotion"), OKABE_ITO[6], ".."),
-    ("career services", ("career_services",), OKABE_ITO[1], ""),
-]
-
-
-def spending_png(model: EcosystemModel) -> bytes:
+def spending_spec(model: EcosystemModel) -> dict:
     """Government spending per semester, stacked by instrument (million yuan)."""
-    fig = _figure(7.2, 5.0)
-    with matplotlib.rc_context(FONT):
-        ax = _axes(fig)
-        total = _series(model, "government_spending")
-        x = np.arange(total.size)
-        bottom = np.zeros(total.size)
-        for label, names, col, hatch in _SPEND_GROUPS:
-            y = sum((np.nan_to_num(_series(model, f"spending_{nm}")) for nm in names),
-                    np.zeros(total.size)) / 1e6
-            if np.any(y > 0):
-                # one collection of rectangles per group: far faster than ax.bar
-                x0, x1 = x - 0.42, x + 0.42
-                verts = np.stack([np.c_[x0, bottom], np.c_[x0, bottom + y],
-                                  np.c_[x1, bottom + y], np.c_[x1, bottom]], axis=1)
-                ax.add_collection(PolyCollection(verts, facecolors=col, edgecolors="white",
-                                                 hatch=hatch or None, linewidths=0.8))
-                ax.add_patch(Rectangle((0, 0), 0, 0, facecolor=col, hatch=hatch or None,
-                                       edgecolor="white", label=label))
-                bottom = bottom + y
-        ax.set_ylabel("million yuan per semester")
-        ax.set_title("Government spending")
-        _step_axis(ax, total.size)
-        ax.set_xlim(-0.6, max(total.size - 0.4, 10))
-        ax.set_ylim(0, max(float(bottom.max()) * 1.25 if bottom.size else 0.0, 0.1))
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="upper left", fontsize=11, framealpha=0.9)
-    return _png(fig)
+    total = _series(model, "government_spending")
+    values = []
+    for order, (label, names, _) in enumerate(_SPEND_GROUPS):
+        y = sum((np.nan_to_num(_series(model, f"spending_{nm}")) for nm in names),
+                np.zeros(total.size)) / 1e6
+        values += [{"semester": i, "instrument": label, "million": _num(v), "order": order}
+                   for i, v in enumerate(y)]
+    return _chart("Government spending", values, total.size,
+                  {"type": "bar"},
+                  {"field": "million", "type": "quantitative", "stack": "zero",
+                   "title": "million yuan per semester"},
+                  "instrument", [g[0] for g in _SPEND_GROUPS], [g[2] for g in _SPEND_GROUPS])
 
 
-def shortage_png(model: EcosystemModel) -> bytes:
-    """Talent shortage (job openings left empty) by sector over time."""
-    fig = _figure(7.2, 5.0)
-    with matplotlib.rc_context(FONT):
-        ax = _axes(fig)
-        K = len(model.sectors)
-        recs = model.sector_records
-        n = len(recs) // K if K else 0
-        if n:
-            short = np.array([r["shortage"] for r in recs[: n * K]], dtype=float).reshape(n, K)
-            # one step is a semester and graduates arrive once a year: show a yearly mean
-            short = np.vstack([short[:1], (short[1:] + short[:-1]) / 2]) if n > 1 else short
-            for k, s in enumerate(model.sectors):
-                ax.plot(np.arange(n), short[:, k], color=SECTOR_COLOURS[k % len(SECTOR_COLOURS)],
-                        ls=LINE_STYLES[k % len(LINE_STYLES)], lw=3, label=pretty(s.name),
-                        marker="o" if n < 3 else None)
-            ax.set_ylim(0, max(float(short.max()) * 1.15, 5))
-        ax.set_ylabel("empty job openings (yearly mean)")
-        ax.set_title("Talent shortage by sector")
-        _step_axis(ax, n)
-        ax.legend(loc="upper left", fontsize=11, framealpha=0.9)
-    return _png(fig)
+def shortage_spec(model: EcosystemModel) -> dict:
+    """Talent shortage (job openings left empty) by sector over time, yearly mean."""
+    K = len(model.sectors)
+    recs = model.sector_records
+    n = len(recs) // K if K else 0
+    values = []
+    if n:
+        short = np.array([r["shortage"] for r in recs[: n * K]], dtype=float).reshape(n, K)
+        # graduates arrive once a year (every other semester): show a yearly mean
+        short = np.vstack([short[:1], (short[1:] + short[:-1]) / 2]) if n > 1 else short
+        for k, s in enumerate(model.sectors):
+            values += [{"semester": i, "sector": pretty(s.name), "openings": _num(v, 1)}
+                       for i, v in enumerate(short[:, k])]
+    names = [pretty(s.name) for s in model.sectors]
+    return _chart("Talent shortage by sector", values, n,
+                  {"type": "line", "strokeWidth": 3.5, "point": n < 4},
+                  {"field": "openings", "type": "quantitative",
+                   "title": "empty job openings (yearly mean)"},
+                  "sector", names, [SECTOR_COLOURS[k % len(SECTOR_COLOURS)] for k in range(K)])
 
 
-FIGURES: dict[str, Callable[[EcosystemModel], bytes]] = {
-    "network": network_png,
-    "trends": trends_png,
-    "shortage": shortage_png,
-    "spending": spending_png,
+FIGURES: dict[str, Callable[[EcosystemModel], bytes]] = {"network": network_png}
+CHARTS: dict[str, Callable[[EcosystemModel], dict]] = {
+    "trends": trends_spec,
+    "shortage": shortage_spec,
+    "spending": spending_spec,
 }

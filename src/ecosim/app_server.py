@@ -199,8 +199,9 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
     problems = ensure_offline_assets()
     for p in problems:
         print(f"ecosim app: warning: {p}", file=sys.stderr)
-    import ecosim.app  # noqa: F401  (import now, so the first visit is fast)
     from solara.__main__ import run as solara_run
+
+    import ecosim.app  # noqa: F401  (import now, so the first visit is fast)
 
     url = url_for(host, port)
     print(f"ecosim teaching demo ({scenario}) at {url}  — open it in a browser; "
