@@ -3,15 +3,20 @@
 Bad input must end with exit status ≠ 0 and ONE stderr line ``ecosim: error: ...``
 naming the file (or --set item), the field, the value and what is allowed — never a
 traceback. A good run writes the tidy outputs, the summary with metadata and the plots.
-All invocations are started once per module, a few at a time, to keep the suite fast.
+Each issue error class, a full run and the listings run as real processes of the console
+script; the other invocations call ``ecosim.cli.main`` in-process (an escaping exception
+counts as a traceback), to keep the suite fast.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +29,7 @@ from support import SCENARIO_DIR
 
 import ecosim
 from ecosim import HEADLINE_OUTCOMES, LEVERS, OUTCOMES, UNCERTAINTIES
+from ecosim.cli import main
 from ecosim.params import STRUCTURE
 from ecosim.runner import simulate
 from ecosim.scenario import load_scenario
@@ -94,9 +100,34 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
+# Invocations that also run as separate processes (the console script end to end): one per
+# error class of the issue, plus a full run and the listings.
+AS_PROCESS = ("unknown_key", "wrong_type", "out_of_range", "missing_file", "broken_toml",
+              "unknown_set", "run_demo", "scenarios", "levers")
+
+
+def _in_process(args: list[str], cwd: Path) -> Result:
+    """Call ecosim.cli.main in this process; an escaping exception counts as a traceback."""
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except SystemExit as e:  # argparse
+                code = e.code if isinstance(e.code, int) else 1
+            except Exception:  # noqa: BLE001 - what a user would see as a traceback
+                err.write("Traceback (most recent call last):\n" + traceback.format_exc())
+                code = 1
+    finally:
+        os.chdir(old)
+    return Result(args, code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture(scope="module")
 def cli(workdir: Path) -> dict[str, Result]:
-    """Every invocation of CALLS, run a few at a time in ``workdir``."""
+    """Every invocation of CALLS; those in AS_PROCESS as real processes, a few at a time."""
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "ignore"}
 
     def call(args: list[str]) -> Result:
@@ -105,7 +136,9 @@ def cli(workdir: Path) -> dict[str, Result]:
         return Result(args, p.returncode, p.stdout, p.stderr)
 
     with ThreadPoolExecutor(max_workers=3) as pool:
-        results = dict(zip(CALLS, pool.map(call, CALLS.values()), strict=True))
+        futures = {k: pool.submit(call, CALLS[k]) for k in AS_PROCESS}
+        results = {k: _in_process(v, workdir) for k, v in CALLS.items() if k not in AS_PROCESS}
+        results.update({k: f.result() for k, f in futures.items()})
     return results
 
 

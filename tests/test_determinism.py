@@ -56,7 +56,7 @@ def test_different_seeds_give_different_runs() -> None:
     b_out, b_sec, _ = _frames(2)
     assert not a_out.equals(b_out)
     assert not a_sec.equals(b_sec)
-    differing = [c for c in ("hires", "vacancies", "graduates", "employment_rate")
+    differing = [c for c in ("hires", "new_vacancies", "graduates", "employment_rate")
                  if not np.allclose(a_out[c].fillna(-1), b_out[c].fillna(-1))]
     assert len(differing) >= 2, differing
 

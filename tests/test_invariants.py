@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from support import SHARE_OUTCOMES, TINY, is_share, make_model
 
@@ -24,17 +24,24 @@ from ecosim.params import Parameter
 from ecosim.population import Status
 
 STEPS = 10
-SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, database=None,
+SETTINGS = settings(max_examples=20, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 STRUCTURE_SHARES = ("higher_vocational_share", "university_share", "initial_partnerships",
                     "initial_deep_share", "initial_dual_qualified", "initial_alignment",
                     "management_quality")
-# The derandomized examples of two tests below include a region with a platform and no
-# partnership, where learn() crashes (see test_platform_interns_learn_before_any_partnership_
-# exists in test_mechanisms.py). Remove this mark when that crash is fixed.
-CRASH_XFAIL = pytest.mark.xfail(strict=True, raises=IndexError, reason=(
-    "learn() raises IndexError when the platform places interns while the partnership "
-    "table is empty (platform_level > 0, no initial partnerships, nobody willing)"))
+
+
+def _skip_known_crash(m: EcosystemModel) -> None:
+    """Reject examples about to hit a known crash, pinned by its own strict-xfail test.
+
+    learn() raises IndexError when the platform places interns while the partnership
+    table is still empty (test_mechanisms.py::
+    test_platform_interns_learn_before_any_partnership_exists). Delete this function and
+    its calls once that test passes, so the invariants cover that corner too.
+    """
+    assume(not (m.platform_level > 0 and m.partnerships.n == 0))
+
+
 ACCOUNT = ("enrolled", "searching", "employed", "unemployed", "further_study", "dropped_out",
            "settled", "left_region")
 
@@ -45,7 +52,7 @@ def _strategy(p: Parameter) -> st.SearchStrategy[Any]:
     if p.type is str:
         return st.sampled_from(("generic", "deyang"))
     if p.name == "tech_shock_step":  # later shock steps never happen in a STEPS-step run
-        return st.integers(-1, STEPS)
+        return st.integers(int(p.low), STEPS)
     if p.type is int:
         return st.integers(int(p.low), int(p.high))
     return st.floats(p.low, p.high, allow_nan=False, allow_infinity=False)
@@ -61,6 +68,7 @@ def _run(params: dict[str, Any], seed: int, check: Callable[[EcosystemModel], No
     m = EcosystemModel(seed=seed, **TINY, **params)
     check(m)
     for _ in range(STEPS):
+        _skip_known_crash(m)
         m.step()
         check(m)
 
@@ -92,7 +100,6 @@ def _check_money(m: EcosystemModel) -> None:
     assert (m.firms["vacancies"] >= 0).all()
 
 
-@CRASH_XFAIL
 @SETTINGS
 @given(params=PARAMS, seed=SEEDS)
 def test_budgets_and_ledgers_never_go_negative(params: dict[str, Any], seed: int) -> None:
@@ -126,7 +133,6 @@ def test_shares_stay_in_the_unit_interval(params: dict[str, Any], seed: int) -> 
     _run(params, seed, _check_shares)
 
 
-@CRASH_XFAIL
 @SETTINGS
 @given(params=PARAMS, seed=SEEDS)
 def test_hires_never_exceed_vacancies(params: dict[str, Any], seed: int) -> None:
@@ -147,9 +153,11 @@ def test_hires_never_exceed_vacancies(params: dict[str, Any], seed: int) -> None
 
     m._match = spy  # type: ignore[method-assign]
     for _ in range(STEPS):
+        n_calls = len(seen)
+        _skip_known_crash(m)
         m.step()
-        assert m.step_flow["hires"] <= m.step_flow["vacancies"] + int(
-            m.firms["vacancies"].sum()) + sum(seen)
+        counted = seen[-1] if len(seen) > n_calls else 0
+        assert m.step_flow["hires"] == counted  # the reported hires are the real hires
     assert len(seen) > 0
 
 

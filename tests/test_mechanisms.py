@@ -60,14 +60,7 @@ def test_step_runs_the_13_processes_in_design_order(monkeypatch: pytest.MonkeyPa
     assert step2 == [n for n in PROCESS_ORDER if n != "enrol"]
 
 
-_FRESH_XFAIL = pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "shared_step_total is not initialised in __init__: enterprises_learn() before "
-    "share_resources() raises AttributeError"))
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=_FRESH_XFAIL) if n == "enterprises_learn" else n
-    for n in PROCESS_ORDER])
+@pytest.mark.parametrize("name", PROCESS_ORDER)
 def test_each_process_runs_on_a_fresh_model(name: str) -> None:
     """Every process method can be called on its own right after construction."""
     m = make_model()
@@ -138,7 +131,7 @@ def test_new_vacancies_match_expected_labour_demand() -> None:
     m = make_model(demand_growth=0.0)
     m.move_technology_and_demand()
     expected = float((m.yearly_need / 2 * m.demand_index[m.firms["sector"]]).sum())
-    new = m.step_flow["vacancies"]
+    new = m.step_flow["new_vacancies"]
     assert abs(new - expected) < 5 * np.sqrt(expected), (new, expected)
     assert new == m.firms["vacancies"].sum()  # nothing carried over at the start
 
@@ -149,7 +142,7 @@ def test_unfilled_vacancies_partly_persist() -> None:
     m.firms["vacancies"][:] = 10
     before = int(m.firms["vacancies"].sum())
     m.move_technology_and_demand()
-    carried = int(m.firms["vacancies"].sum()) - m.step_flow["vacancies"]
+    carried = int(m.firms["vacancies"].sum()) - m.step_flow["new_vacancies"]
     assert 0 < carried < before
 
 
@@ -161,7 +154,7 @@ def test_more_demand_growth_opens_more_vacancies() -> None:
         total = 0
         for _ in range(10):
             m.move_technology_and_demand()
-            total += m.step_flow["vacancies"]
+            total += m.step_flow["new_vacancies"]
         totals[g] = total
     assert totals[0.2] > totals[-0.1] * 1.5, totals
 
@@ -267,12 +260,23 @@ def test_subsidy_adds_to_expected_net_benefit() -> None:
     np.testing.assert_allclose(diff, 3000.0)
 
 
-def test_ip_protection_and_awareness_raise_expected_net_benefit() -> None:
-    """IP protection lowers perceived IP risk; awareness raises perceived benefits."""
+def test_ip_protection_and_awareness_raise_expected_net_benefit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """IP protection lowers perceived IP risk; awareness raises perceived benefits.
+
+    With the firms' sharing held fixed, the effect holds for every firm; letting them
+    share more when protected (which costs them) it still holds on average.
+    """
     lo, hi = make_model(ip_protection=0.0), make_model(ip_protection=1.0)
+    free = hi.expected_net_benefit(2) - lo.expected_net_benefit(2)
+    assert free.mean() > 0
+    for m in (lo, hi):
+        monkeypatch.setattr(m, "sharing_willingness",
+                            lambda n=m.n_enterprises: np.full(n, 0.5))
     d = hi.expected_net_benefit(2) - lo.expected_net_benefit(2)
     assert (d >= 0).all() and (d[lo.firms["ip_sensitivity"] > 0.01] > 0).all()
     m = make_model()
+    monkeypatch.setattr(m, "sharing_willingness", lambda: np.full(m.n_enterprises, 0.5))
     base = m.expected_net_benefit(1)
     m.firms["awareness"][:] = np.minimum(m.firms["awareness"] + 0.2, 1.0)
     assert (m.expected_net_benefit(1) >= base).all()
@@ -297,9 +301,6 @@ def test_partnerships_respect_sectors_and_graph() -> None:
     assert set(t.depth[rows].tolist()) <= {1, 2, 3}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "update_partnerships checks a firm's room (1 + mentors // 10 partners) against its "
-    "count before the step, so one firm can accept several schools in the same step"))
 def test_a_firm_never_exceeds_its_partner_limit() -> None:
     """A firm partners with at most 1 + 1 per 10 mentors schools (model.py, step 3)."""
     over = []
@@ -557,11 +558,15 @@ def test_platform_finds_places_with_non_partner_enterprises() -> None:
     assert _final_year_vocational(m)[via_platform].all()
     np.testing.assert_array_equal(m.firms["sector"][pop.intern_host[via_platform]],
                                   pop.programme[via_platform])
+    # platform hosts take interns only up to their mentor capacity
+    hosts = np.unique(pop.intern_host[via_platform])
+    assert (m.firms["interns"][hosts] <= m.firms["mentors"][hosts]).all()
 
 
 @pytest.mark.xfail(strict=True, raises=IndexError, reason=(
     "learn() indexes partnerships.depth for platform interns (intern_partnership == -1) "
-    "with np.maximum(prow, 0), which fails while the partnership table is still empty"))
+    "with np.maximum(prow, 0), which fails while the partnership table is still empty; "
+    "when fixed, also delete _skip_known_crash in test_invariants.py"))
 def test_platform_interns_learn_before_any_partnership_exists() -> None:
     """A platform with no partnership yet (nobody willing) must not crash the model."""
     for s in range(3):
@@ -723,6 +728,25 @@ def test_employed_graduates_have_employers_and_in_field_means_matched() -> None:
     np.testing.assert_array_equal(m.firms["sector"][pop.employer[inf]], pop.programme[inf])
     assert (pop.match_quality[inf] >= 0.5).all()
     assert not (pop.status == Status.SEARCHING).any()  # searched: employed or unemployed
+
+
+def test_platform_widens_the_job_search() -> None:
+    """The same graduates and vacancies: with a platform more jobs are found farther away."""
+    hires = {0.0: 0, 1.0: 0}
+    away: dict[float, list[float]] = {0.0: [], 1.0: []}
+    for s in range(4):
+        for level in hires:
+            m = make_model(seed=s, n_districts=3)
+            _to_graduation(m)
+            m.platform_level = level  # only the labour market sees the platform
+            m.match_labour_market()
+            pop = m.pop
+            emp = pop.status == Status.EMPLOYED
+            hires[level] += m.step_flow["hires"]
+            away[level].append(float(np.mean(m.firms["district"][pop.employer[emp]]
+                                              != pop.district[emp])))
+    assert hires[1.0] >= hires[0.0], hires
+    assert np.mean(away[1.0]) > np.mean(away[0.0]), away
 
 
 def test_long_term_unemployed_leave_the_region() -> None:

@@ -28,7 +28,7 @@ from mesa.visualization.solara_viz import ModelController, ShowSteps
 from mesa.visualization.utils import update_counter
 
 from ecosim.app_figures import CHARTS, FIGURES, headline_numbers, pretty
-from ecosim.app_server import SCENARIO_ENV, disable_phone_home, ensure_offline_assets
+from ecosim.app_server import SCENARIO_ENV, configure_solara, ensure_offline_assets
 from ecosim.model import EcosystemModel
 from ecosim.params import PARAMETERS, Parameter, coerce_value, defaults
 from ecosim.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
@@ -64,7 +64,7 @@ _CLASSROOM_FALLBACK = {"n_schools": 10, "n_enterprises": 100, "cohort_size": 100
                        "n_districts": 2}
 PLAY_SPEEDS = {"slow": 800, "normal": 250, "fast": 1}  # pause between steps, ms
 
-disable_phone_home()
+configure_solara()
 for _problem in ensure_offline_assets():  # also when started with `solara run`
     log.warning("ecosim app: %s", _problem)
 
@@ -263,16 +263,23 @@ class DemoState:
 # --------------------------------------------------------------------------------------
 _CSS = """
 .v-application { font-size: 17px; }
-.ecosim-tile { min-width: 190px; flex: 1 1 190px; padding: 10px 14px; margin: 4px;
-  border-radius: 6px; background: #F2F2F2; border-left: 6px solid #0072B2; }
-.ecosim-tile .num { font-size: 34px; font-weight: 700; line-height: 1.15; color: #000; }
+.ecosim-tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(165px, 1fr));
+  gap: 8px; width: 100%; }
+.ecosim-tile { padding: 10px 14px; border-radius: 6px; background: #F2F2F2;
+  border-left: 6px solid #0072B2; }
+.ecosim-tile .num { font-size: 32px; font-weight: 700; line-height: 1.15; color: #000; }
 .ecosim-tile .lab { font-size: 16px; color: #222; }
 .ecosim-tile .chg { font-size: 14px; color: #444; }
-.ecosim-meaning { font-size: 13px; color: #444; margin: -14px 0 8px 0; line-height: 1.2; }
+.ecosim-meaning { display: block; font-size: 13px; color: #444; margin: -6px 0 12px 0;
+  line-height: 1.25; }
+.ecosim-slider .v-input__slot { flex-wrap: wrap; }
+.ecosim-slider .v-input__slot > .v-label { flex: 1 1 100%; max-width: 100%;
+  white-space: normal; font-size: 15px; color: #111; margin-bottom: 2px;
+  height: auto !important; line-height: 1.3; }
 .ecosim-step { font-size: 22px; font-weight: 700; }
 .v-slider__thumb-label { font-size: 13px; }
 .ecosim-figure img { width: 100%; height: auto; }
-.ecosim-chart svg { width: 100% !important; height: auto !important; }
+.ecosim-chart .marks { max-width: 100%; height: auto; }
 .ecosim-chart { margin-bottom: 12px; }
 """
 
@@ -325,7 +332,7 @@ def HeadlinePanel(model: EcosystemModel) -> None:
     with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
         solara.Text(f"Semester {model.steps}", classes=["ecosim-step"])
         solara.Text(f"({year:g} years simulated)")
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}):
+    with solara.Div(classes=["ecosim-tiles"]):
         for h in headline_numbers(model):
             solara.HTML(tag="div", classes=["ecosim-tile"], unsafe_innerHTML=(
                 f'<div class="num">{h.value}</div><div class="lab">{h.label}</div>'
@@ -342,9 +349,11 @@ def ParameterSliders(state: DemoState, kind: str) -> None:
         value = params.get(spec.name, PARAMETERS[spec.name].default)
         label = f"{spec.label}: {spec.format(value)}"
         Slider = solara.SliderInt if spec.integer else solara.SliderFloat
-        Slider(label, value=value, min=spec.min, max=spec.max, step=spec.step,
-               on_value=lambda v, s=spec: state.set_param(s, v), tick_labels="end_points")
-        solara.Text(spec.meaning, classes=["ecosim-meaning"])
+        with solara.Div(classes=["ecosim-slider", f"ecosim-slider-{spec.name}"]):
+            Slider(label, value=value, min=spec.min, max=spec.max, step=spec.step,
+                   on_value=lambda v, s=spec: state.set_param(s, v), thumb_label=False)
+            solara.Text(f"{spec.meaning} (from {spec.format(spec.min)} to "
+                        f"{spec.format(spec.max)})", classes=["ecosim-meaning"])
 
 
 @solara.component

@@ -67,7 +67,8 @@ DPI = 80
 def pretty(name: str) -> str:
     """``advanced_manufacturing`` → ``Advanced manufacturing``."""
     s = name.replace("_", " ")
-    return s[:1].upper() + s[1:]
+    s = s[:1].upper() + s[1:]
+    return s.replace("Ip ", "IP ").replace(" ip ", " IP ")
 
 
 def _png(fig: Figure) -> bytes:
@@ -117,16 +118,24 @@ def _pct(x: float) -> str:
 
 
 def _money(x: float) -> str:
-    return "—" if not math.isfinite(x) else f"{x / 1e6:.2f} million yuan"
+    return "—" if not math.isfinite(x) else f"{x / 1e6:.2f}"
 
 
 def _count(x: float) -> str:
     return "—" if not math.isfinite(x) else f"{x:,.0f}"
 
 
-def _shortage_now(model: EcosystemModel) -> float:
-    recs = model.sector_records[-len(model.sectors):] if model.sectors else []
-    return float(sum(r["shortage"] for r in recs)) if recs else math.nan
+def _yearly(x: np.ndarray) -> np.ndarray:
+    """Mean of this and the previous semester (graduates arrive once a year)."""
+    return np.concatenate([x[:1], (x[1:] + x[:-1]) / 2]) if x.shape[0] > 1 else x
+
+
+def _shortage_matrix(model: EcosystemModel) -> np.ndarray:
+    """Empty job openings per step (rows) and sector (columns), yearly mean."""
+    K = len(model.sectors)
+    n = len(model.sector_records) // K if K else 0
+    short = np.array([r["shortage"] for r in model.sector_records[: n * K]], dtype=float)
+    return _yearly(short.reshape(n, K)) if n else np.zeros((0, K))
 
 
 _HEADLINES: list[tuple[str, str, Callable[[float], str], bool]] = [
@@ -135,8 +144,9 @@ _HEADLINES: list[tuple[str, str, Callable[[float], str], bool]] = [
     ("in_field_rate", "Graduates working in the field they trained for", _pct, True),
     ("participation_rate", "Enterprises that work with a school", _pct, True),
     ("vacancy_fill_rate", "Job openings filled by new graduates", _pct, True),
-    ("shortage", "Job openings left empty (talent shortage)", _count, False),
-    ("government_spending", "Government spending this semester", _money, False),
+    ("shortage", "Job openings left empty (talent shortage, yearly mean)", _count, False),
+    ("government_spending", "Government spending this semester (million yuan)", _money,
+     False),
 ]
 
 
@@ -145,9 +155,9 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
     out = []
     for key, label, fmt, share in _HEADLINES:
         if key == "shortage":
-            now = _shortage_now(model)
-            first = (float(sum(r["shortage"] for r in model.sector_records[:len(model.sectors)]))
-                     if model.sector_records else math.nan)
+            total = _shortage_matrix(model).sum(axis=1)
+            now = float(total[-1]) if total.size else math.nan
+            first = float(total[0]) if total.size else math.nan
         else:
             s = _series(model, key)
             now = float(model.current.get(key, math.nan))
@@ -159,8 +169,9 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
             if share:
                 pts = 100 * d
                 arrow = "▲ up" if pts > 0 else "▼ down"
+                unit = "point" if round(abs(pts)) == 1 else "points"
                 change = ("no change since the start" if abs(pts) < 0.5 else
-                          f"{arrow} {abs(pts):.0f} points since the start")
+                          f"{arrow} {abs(pts):.0f} {unit} since the start")
             elif key == "shortage":
                 change = ("no change since the start" if abs(d) < 0.5 else
                           f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} since the start")
@@ -330,6 +341,7 @@ _TRENDS = [  # outcome, label, colour
     ("in_field_rate", "… in their own field", OKABE_ITO[5]),
     ("participation_rate", "enterprises working with schools", OKABE_ITO[2]),
     ("vacancy_fill_rate", "job openings filled", OKABE_ITO[0]),
+    ("curriculum_alignment", "courses up to date with industry", OKABE_ITO[6]),
 ]
 
 _SPEND_GROUPS = [  # label, instruments, colour
@@ -360,17 +372,20 @@ def _chart(title: str, values: list[dict], n_steps: int, mark: dict, y: dict,
         "color": {"field": series, "type": "nominal", "title": None,
                   "scale": {"domain": domain, "range": colours},
                   "legend": {"orient": "bottom", "columns": 2, "labelLimit": 320,
-                             "symbolStrokeWidth": 3, "symbolSize": 300}},
+                             "symbolStrokeWidth": 3, "symbolSize": 300,
+                             **({"symbolType": "stroke"} if mark["type"] == "line" else {})}},
         "tooltip": [{"field": "semester", "type": "quantitative"},
                     {"field": series, "type": "nominal"},
                     {"field": y["field"], "type": "quantitative", "format": ",.2f"}],
     }
-    if dashed and mark["type"] == "line":
-        enc["strokeDash"] = {"field": series, "type": "nominal", "legend": None,
-                             "scale": {"domain": domain, "range": _DASHES[:len(domain)]}}
+    if dashed and mark["type"] == "line":  # same legend as colour: merged into one
+        enc["strokeDash"] = {"field": series, "type": "nominal", "title": None,
+                             "scale": {"domain": domain, "range": _DASHES[:len(domain)]},
+                             "legend": enc["color"]["legend"]}
     if mark["type"] == "bar":
         enc["order"] = {"field": "order", "type": "quantitative"}
-        enc["x"]["axis"] = {"values": list(range(0, max(n_steps, 1), 5)), "labelAngle": 0}
+        enc["x"]["scale"] = {"domain": list(range(max(n_steps, 11)))}
+        enc["x"]["axis"] = {"values": list(range(0, max(n_steps, 11), 5)), "labelAngle": 0}
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "title": {"text": title, "fontSize": 19, "anchor": "start"},
@@ -378,6 +393,9 @@ def _chart(title: str, values: list[dict], n_steps: int, mark: dict, y: dict,
         "data": {"values": values},
         "mark": mark,
         "encoding": enc,
+        # no export menu (its editor link would leave the classroom network); SVG stays
+        # sharp when the page scales it to the projector
+        "usermeta": {"embedOptions": {"actions": False, "renderer": "svg"}},
         "config": {"font": "DejaVu Sans, Verdana, sans-serif",
                    "axis": {"labelFontSize": 15, "titleFontSize": 16, "gridOpacity": 0.4},
                    "legend": {"labelFontSize": 15},
@@ -386,7 +404,8 @@ def _chart(title: str, values: list[dict], n_steps: int, mark: dict, y: dict,
 
 
 def trends_spec(model: EcosystemModel) -> dict:
-    """Employment, in-field rate, participation and vacancy fill over time (percent)."""
+    """Employment, in-field rate, participation, vacancy fill and curriculum alignment
+    over time (percent)."""
     values, n = [], 0
     for name, label, _ in _TRENDS:
         y = _series(model, name)
@@ -394,7 +413,7 @@ def trends_spec(model: EcosystemModel) -> dict:
         values += [{"semester": i, "series": label, "percent": _num(100 * v, 2)}
                    for i, v in enumerate(y)]
     return _chart("Talent supply over time", values, n,
-                  {"type": "line", "strokeWidth": 3.5, "point": n < 4},
+                  {"type": "line", "strokeWidth": 3.5, "point": {"size": 30}},
                   {"field": "percent", "type": "quantitative", "title": "percent",
                    "scale": {"domain": [0, 100]}},
                   "series", [t[1] for t in _TRENDS], [t[2] for t in _TRENDS])
@@ -419,19 +438,16 @@ def spending_spec(model: EcosystemModel) -> dict:
 def shortage_spec(model: EcosystemModel) -> dict:
     """Talent shortage (job openings left empty) by sector over time, yearly mean."""
     K = len(model.sectors)
-    recs = model.sector_records
-    n = len(recs) // K if K else 0
+    short = _shortage_matrix(model)  # graduates arrive once a year: yearly mean
+    n = short.shape[0]
     values = []
     if n:
-        short = np.array([r["shortage"] for r in recs[: n * K]], dtype=float).reshape(n, K)
-        # graduates arrive once a year (every other semester): show a yearly mean
-        short = np.vstack([short[:1], (short[1:] + short[:-1]) / 2]) if n > 1 else short
         for k, s in enumerate(model.sectors):
             values += [{"semester": i, "sector": pretty(s.name), "openings": _num(v, 1)}
                        for i, v in enumerate(short[:, k])]
     names = [pretty(s.name) for s in model.sectors]
     return _chart("Talent shortage by sector", values, n,
-                  {"type": "line", "strokeWidth": 3.5, "point": n < 4},
+                  {"type": "line", "strokeWidth": 3.5, "point": {"size": 30}},
                   {"field": "openings", "type": "quantitative",
                    "title": "empty job openings (yearly mean)"},
                   "sector", names, [SECTOR_COLOURS[k % len(SECTOR_COLOURS)] for k in range(K)])

@@ -25,6 +25,7 @@ import os
 import shutil
 import socket
 import sys
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -36,7 +37,7 @@ __all__ = [
     "HostError",
     "is_loopback",
     "resolve_host",
-    "disable_phone_home",
+    "configure_solara",
     "cdn_dir",
     "ensure_offline_assets",
     "url_for",
@@ -110,14 +111,21 @@ def url_for(host: str, port: int) -> str:
     return f"http://{h}:{port}/"
 
 
-def disable_phone_home() -> None:
-    """Switch off solara's telemetry (it posts to an analytics service and asks an
-    IP-lookup service for the address). A classroom demo sends nothing out."""
-    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+def configure_solara() -> None:
+    """Solara settings for a classroom: no telemetry (solara would post usage to an
+    analytics service and ask an IP-lookup service for the address — a classroom demo
+    sends nothing out), no "runs on Solara" banner over the charts, our tab title."""
+    settings = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+                "SOLARA_THEME_SHOW_BANNER": "False",
+                "SOLARA_THEME_TITLE": "ecosim teaching demo"}
+    for k, v in settings.items():
+        os.environ[k] = v
     with contextlib.suppress(ImportError):
         import solara.server.settings as ss
 
         ss.telemetry.mixpanel_enable = False
+        ss.theme.show_banner = False
+        ss.theme.title = "ecosim teaching demo"
 
 
 def cdn_dir() -> Path:
@@ -195,12 +203,14 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
             port = s.getsockname()[1]
     _check_port_free(host, port)
     os.environ[SCENARIO_ENV] = scenario
-    disable_phone_home()
+    configure_solara()
     problems = ensure_offline_assets()
     for p in problems:
         print(f"ecosim app: warning: {p}", file=sys.stderr)
     from solara.__main__ import run as solara_run
 
+    # Mesa 3.3.1's ComponentsView trips solara's hook linter on import; harmless here.
+    warnings.filterwarnings("ignore", message=r".*ComponentsView.*use_state", category=UserWarning)
     import ecosim.app  # noqa: F401  (import now, so the first visit is fast)
 
     url = url_for(host, port)

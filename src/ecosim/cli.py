@@ -149,6 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
+def _register_app(sub: argparse._SubParsersAction) -> None:
+    """``ecosim app`` (the teaching demo); imported lazily: the browser stack is heavy."""
+    from .app_server import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS.append(_register_app)
+
+
 def _register_experiments(sub: argparse._SubParsersAction) -> None:
     from .experiment_cli import register
 

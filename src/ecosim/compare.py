@@ -207,7 +207,7 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 10, 
 
             raise ScenarioError(f"unknown outcome '{o}'{suggest(o, OUTCOMES)}; "
                                 "see ecosim outcomes --all")
-    from .sweep import RunTask
+    from .sweep import RunTask, model_fingerprint
 
     seeds = replication_seeds(seed, replications)
     all_outcomes = tuple(OUTCOMES)
@@ -248,6 +248,7 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 10, 
         "runtime_seconds": round(elapsed, 2),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **versions(),
+        "model_fingerprint": model_fingerprint(),
     }
     result = Comparison(labels, runs, steps_df, table, outcomes, meta)
     if out is not None:

@@ -275,6 +275,33 @@ class SweepStore:
                 res[outcome].to_numpy(float))
         return Y
 
+    def point_summary(self, outcomes: list[str] | None = None,
+                      level: float = 0.95) -> pd.DataFrame:
+        """Mean and t confidence interval of each outcome per design point.
+
+        Columns: ``point_id``, the factors, then ``<outcome>``, ``<outcome>_low``,
+        ``<outcome>_high`` and ``n`` (finished ok replications of the point).
+        """
+        from .stats import mean_ci
+
+        meta = self.read_metadata()
+        outcomes = list(outcomes or meta.get("outcomes", []))
+        res = self.results(include_failed=False)
+        design = self.design()
+        factors = list(meta.get("factor_names", []))
+        rows = []
+        for pid, g in res.groupby("point_id"):
+            row: dict[str, Any] = {"point_id": int(pid)}
+            for o in outcomes:
+                ci = mean_ci(g[o], level)
+                row.update({o: ci.mean, f"{o}_low": ci.low, f"{o}_high": ci.high})
+            row["n"] = len(g)
+            rows.append(row)
+        out = pd.DataFrame(rows)
+        if not len(out):
+            return out
+        return design[["point_id", *factors]].merge(out, on="point_id")
+
     def export(self, target: str | Path) -> tuple[Path, int]:
         """Write the tidy results table (one row per finished run) to Parquet or CSV.
 

@@ -72,6 +72,7 @@ __all__ = [
     "release_model",
     "run_sweep",
     "sweep_dir",
+    "model_fingerprint",
     "DEFAULT_MAX_TASKS_PER_CHILD",
 ]
 
@@ -259,12 +260,28 @@ class ExecutorHandle:
     def _start_dask(self, dask: str) -> None:
         import logging
 
-        from dask.distributed import Client, LocalCluster
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as e:  # pragma: no cover - dask is a dependency
+            raise SweepDirError(f"--dask {dask}: dask.distributed is not installed ({e}); "
+                                "pip install 'dask[distributed]'") from None
+        if dask != "local" and "://" not in dask and ":" not in dask:
+            raise SweepDirError(f"--dask {dask!r}: expected 'local' or a scheduler address "
+                                "such as tcp://127.0.0.1:8786")
+        try:
+            self._connect_dask(dask, Client, LocalCluster, logging.ERROR)
+        except SweepDirError:
+            raise
+        except Exception as e:
+            self.close()
+            raise SweepDirError(f"--dask {dask}: cannot start or reach the Dask scheduler: "
+                                f"{type(e).__name__}: {e}") from None
 
+    def _connect_dask(self, dask: str, Client: Any, LocalCluster: Any, log_level: int) -> None:
         if dask == "local":
             self._cluster = LocalCluster(
                 host="127.0.0.1", n_workers=self.workers, threads_per_worker=1,
-                processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                processes=True, dashboard_address=None, silence_logs=log_level)
             self._client = Client(self._cluster)
             where = f"LocalCluster on 127.0.0.1, {self.workers} workers"
         else:
@@ -357,6 +374,37 @@ class SweepReport:
             lines.append(f"{self.failed} runs FAILED: their parameters, seeds and tracebacks "
                          f"are in {self.path}/errors.log and manifest.parquet")
         return "\n".join(lines)
+
+
+def model_fingerprint() -> str:
+    """SHA-256 (16 hex digits) of the source of the model and the ecosim modules it uses.
+
+    Stored in a sweep's metadata: resuming with different model code would mix the
+    results of two models, so ``run_sweep`` refuses it.
+    """
+    import hashlib
+    import importlib
+    import inspect
+
+    seen: set[str] = set()
+    todo = ["ecosim.model"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        mod = importlib.import_module(name)
+        for _, obj in inspect.getmembers(mod):
+            owner = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", "")
+            if isinstance(owner, str) and owner.startswith("ecosim.") and owner not in seen:
+                todo.append(owner)
+    h = hashlib.sha256()
+    for name in sorted(seen):
+        src = inspect.getsourcefile(importlib.import_module(name))
+        if src:
+            h.update(name.encode())
+            h.update(Path(src).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def sweep_dir(exp: Experiment) -> Path:
@@ -534,6 +582,7 @@ def _metadata(exp: Experiment, n_points: int, n_runs: int, started: str) -> dict
         "outcomes": list(exp.outcomes), "series": exp.series,
         "summary_statistic": "mean over the final year (last two steps)",
         **versions(),
+        "model_fingerprint": model_fingerprint(),
         "python": sys.version.split()[0],
         "started": started,
         "sessions": [],
@@ -550,6 +599,12 @@ def _prepare_dir(store: SweepStore, exp: Experiment, resume: bool, started: str
                 f"{store.path} already holds sweep '{meta.get('name')}' ({len(fin)} of "
                 f"{meta.get('n_runs')} runs finished): pass --resume to continue it, or "
                 "choose another --out")
+        fp = model_fingerprint()
+        if meta.get("model_fingerprint", fp) != fp:
+            raise SweepDirError(
+                f"{store.path}: cannot resume: the model code changed since the sweep "
+                f"started (fingerprint {meta.get('model_fingerprint')} then, {fp} now); "
+                "results of two models would mix: use a new --out")
         if meta.get("file_hash") != exp.file_hash or meta.get("base_params_hash") != _base_hash(
                 exp):
             what = ("experiment file" if meta.get("file_hash") != exp.file_hash

@@ -1,0 +1,132 @@
+"""Teaching-demo benchmark: step time at demo scale, with and without redraw, and the
+time until the page is interactive.
+
+Goals (issue 5): ≤ 0.3 s per step including redraw; page interactive within 5 s of
+``ecosim app`` starting. Run with ``make bench`` or
+``python benchmarks/bench_app.py [--steps 40] [--no-browser]``. The browser part needs
+``/usr/bin/chromium`` and the ``playwright`` package; it is skipped without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def bench_steps(steps: int) -> dict[str, float]:
+    """Median model step alone, and Step click with the page's redraw (solara.render)."""
+    warnings.filterwarnings("ignore")
+    import ipyvuetify as v
+    import solara
+
+    from ecosim.app import Dashboard, DemoState
+
+    state = DemoState.create("demo")
+    model = state.model.value
+    alone = []
+    for _ in range(steps):
+        t = time.perf_counter()
+        model.step()
+        alone.append(time.perf_counter() - t)
+    state = DemoState.create("demo")
+    _, rc = solara.render(solara.AppLayout(children=[Dashboard(state)]), handle_error=False)
+    button = rc.find(v.Btn, children=["Step"]).widget
+    redraw = []
+    for _ in range(steps):
+        t = time.perf_counter()
+        button.click()
+        redraw.append(time.perf_counter() - t)
+    return {"step_alone_median": statistics.median(alone),
+            "step_redraw_median": statistics.median(redraw),
+            "step_redraw_p90": sorted(redraw)[int(0.9 * len(redraw)) - 1]}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_start(browser: bool, play_seconds: float = 10.0) -> dict[str, float]:
+    """Seconds from starting ``ecosim app`` to /readyz and to an interactive page."""
+    out: dict[str, float] = {}
+    port = _free_port()
+    exe = Path(sys.executable).with_name("ecosim")
+    pw = None
+    if browser:
+        from playwright.sync_api import sync_playwright
+
+        pw = sync_playwright().start()
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = chromium.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto("about:blank")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([str(exe), "app", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url + "readyz", timeout=1):
+                    break
+            except OSError:
+                if time.perf_counter() - t0 > 60:
+                    raise RuntimeError("ecosim app did not start") from None
+                time.sleep(0.05)
+        out["server_ready"] = time.perf_counter() - t0
+        if browser:
+            page.goto(url)
+            page.get_by_role("button", name="Step").wait_for(timeout=30_000)
+            out["page_interactive"] = time.perf_counter() - t0
+            page.locator(".ecosim-chart-trends .marks").wait_for(timeout=30_000)
+            out["charts_drawn"] = time.perf_counter() - t0
+            page.get_by_role("button", name="fast").click()
+            page.get_by_role("button", name="▶").click()
+            page.wait_for_timeout(int(play_seconds * 1000))
+            page.get_by_role("button", name="❚❚").click()
+            n = int(page.locator("text=/^Step: \\d+/").inner_text().split(":")[1])
+            out["play_seconds_per_step"] = play_seconds / max(n, 1)
+            chromium.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if pw is not None:
+            pw.stop()
+    return out
+
+
+def main() -> None:
+    """Print the measurements as a small table."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--steps", type=int, default=40)
+    p.add_argument("--no-browser", action="store_true")
+    args = p.parse_args()
+    browser = not args.no_browser and Path(CHROMIUM).exists()
+    if browser:
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            browser = False
+    res = bench_steps(args.steps)
+    res.update(bench_start(browser))
+    for k, val in res.items():
+        print(f"{k:<24} {val:7.3f} s")
+    if not browser:
+        print("(browser part skipped: needs /usr/bin/chromium and playwright)")
+
+
+if __name__ == "__main__":
+    main()

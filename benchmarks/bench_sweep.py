@@ -1,0 +1,211 @@
+"""Benchmark of the durable sweep runner (run by ``make bench``).
+
+Measures, each in a fresh subprocess so that peak memory is the process's own:
+
+1. runs/s of one sweep design on 1 and on 2 worker processes, and the parallel
+   efficiency ``(rate_2 / rate_1) / 2`` (demo-scale runs, 20 semesters);
+2. the sweep parent's peak RSS for a 1,000-run sweep of small runs (it streams results
+   to Parquet parts and holds one buffer of summaries at most);
+3. the same 1,000-run design through ``mesa.batch_run`` (2 processes): runs/s and the
+   parent's peak RSS, once collecting only the end of each run (as our sweep's
+   summaries) and once every step (as our per-step series).
+
+Prints a table and writes it to ``docs/performance.md`` between the
+``bench_sweep`` markers under "## Sweeps" (the rest of the file is left alone).
+
+Usage: ``python benchmarks/bench_sweep.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench_sweep:start -->", "<!-- bench_sweep:end -->"
+
+SMALL = {"n_schools": 6, "n_enterprises": 80, "cohort_size": 500, "n_districts": 2}
+SMALL_STEPS = 6
+OUTCOMES = ["in_field_rate", "vacancy_fill_rate", "participation_rate",
+            "deep_partnership_share", "government_spending"]
+
+
+def _peak_mb() -> float:
+    """Peak RSS of this process in MB (Linux reports KB, macOS bytes)."""
+    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return r / (2**20 if sys.platform == "darwin" else 1024)
+
+
+def _write_files(folder: Path, scenario: str, levels: int, reps: int, steps: int,
+                 series: bool) -> Path:
+    """Grid experiment: internship_subsidy × platform_level, ``levels`` each, ``reps``."""
+    exp = folder / f"grid_{scenario}_{levels}x{levels}x{reps}.toml"
+    if scenario == "small":
+        (folder / "small.toml").write_text(
+            f'name = "small"\nextends = "{(ROOT / "scenarios" / "baseline.toml").as_posix()}"\n'
+            "[structure]\n" + "".join(f"{k} = {v}\n" for k, v in SMALL.items()))
+        ref = "small.toml"
+    else:
+        ref = (ROOT / "scenarios" / f"{scenario}.toml").as_posix()
+    exp.write_text(
+        f'scenario = "{ref}"\nsteps = {steps}\nreplications = {reps}\nseed = 1\n'
+        f"outcomes = {json.dumps(OUTCOMES)}\nseries = {str(series).lower()}\n"
+        f'[design]\nmethod = "grid"\nn = {levels}\n'
+        "[factors.internship_subsidy]\nbounds = [0, 5000]\n"
+        "[factors.platform_level]\nbounds = [0, 1]\n")
+    return exp
+
+
+# ----------------------------------------------------------------------------------
+# Children (run in a fresh interpreter)
+# ----------------------------------------------------------------------------------
+def child_sweep(exp: str, out: str, workers: int) -> dict:
+    """Run a sweep; report wall time and this (parent) process's peak memory."""
+    from ecosim.sweep import run_sweep
+
+    t0 = time.perf_counter()
+    rep = run_sweep(exp, out, workers=workers, progress=False)
+    return {"seconds": time.perf_counter() - t0, "runs": rep.ok, "failed": rep.failed,
+            "peak_mb": _peak_mb()}
+
+
+def child_batch_run(exp: str, workers: int, period: int) -> dict:
+    """The same grid through mesa.batch_run; report time, rows and parent peak memory."""
+    import mesa
+
+    from ecosim import EcosystemModel
+    from ecosim.design import load_experiment, sample_design
+    from ecosim.stats import replication_seeds
+
+    e = load_experiment(exp)
+    design = sample_design(e)
+    params: dict = dict(e.base_params())
+    for f in e.factors:
+        params[f.name] = sorted(set(design.points[f.name]))
+    params["seed"] = replication_seeds(e.seed, e.replications)
+    t0 = time.perf_counter()
+    rows = mesa.batch_run(EcosystemModel, params, number_processes=workers, iterations=1,
+                          data_collection_period=period, max_steps=e.steps - 1,
+                          display_progress=False)  # batch_run runs max_steps + 1 steps
+    runs = len({r["RunId"] for r in rows})
+    return {"seconds": time.perf_counter() - t0, "runs": runs, "rows": len(rows),
+            "peak_mb": _peak_mb()}
+
+
+def _child(args: list[str]) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------------
+# Main
+# ----------------------------------------------------------------------------------
+def main() -> None:
+    """Run the benchmark, print the table, update docs/performance.md."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller designs (a smoke check)")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    ap.add_argument("--no-doc", action="store_true", help="do not touch docs/performance.md")
+    args = ap.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        if kind == "sweep":
+            res = child_sweep(rest[0], rest[1], int(rest[2]))
+        else:
+            res = child_batch_run(rest[0], int(rest[1]), int(rest[2]))
+        print(json.dumps(res))
+        return
+
+    quick = args.quick
+    eff_levels, eff_reps = (4, 2) if quick else (6, 3)  # 32 / 108 demo-scale runs
+    big_levels, big_reps = (5, 4) if quick else (10, 10)  # 100 / 1,000 small runs
+    load0 = os.getloadavg()[0]
+    rows: list[tuple[str, ...]] = []
+    with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
+        d = Path(tmp)
+        demo = _write_files(d, "demo", eff_levels, eff_reps, 20, True)
+        rates = {}
+        for w in (1, 2):
+            r = _child(["sweep", str(demo), str(d / f"demo_w{w}"), str(w)])
+            rates[w] = r["runs"] / r["seconds"]
+            rows.append((f"ecosim sweep, demo scale, 20 steps, {w} worker{'s' * (w > 1)}",
+                         str(r["runs"]), f"{r['seconds']:.1f}", f"{rates[w]:.2f}",
+                         f"{r['peak_mb']:.0f}"))
+        eff = rates[2] / rates[1] / 2
+
+        small = _write_files(d, "small", big_levels, big_reps, SMALL_STEPS, True)
+        n_big = big_levels * big_levels * big_reps
+        r = _child(["sweep", str(small), str(d / "small_sweep"), "2"])
+        sweep_rate, sweep_peak = r["runs"] / r["seconds"], r["peak_mb"]
+        rows.append((f"ecosim sweep, small runs, {SMALL_STEPS} steps, 2 workers "
+                     "(+ per-step series)", str(r["runs"]), f"{r['seconds']:.1f}",
+                     f"{sweep_rate:.2f}", f"{sweep_peak:.0f}"))
+        b_end = _child(["batch_run", str(small), "2", "-1"])
+        rows.append(("mesa.batch_run, same design, 2 processes, end of run only",
+                     str(b_end["runs"]), f"{b_end['seconds']:.1f}",
+                     f"{b_end['runs'] / b_end['seconds']:.2f}", f"{b_end['peak_mb']:.0f}"))
+        b_all = _child(["batch_run", str(small), "2", "1"])
+        rows.append((f"mesa.batch_run, same design, 2 processes, every step "
+                     f"({b_all['rows']:,} rows)", str(b_all["runs"]), f"{b_all['seconds']:.1f}",
+                     f"{b_all['runs'] / b_all['seconds']:.2f}", f"{b_all['peak_mb']:.0f}"))
+
+    header = ("design", "runs", "seconds", "runs/s", "parent peak MB")
+    table = ["| " + " | ".join(header) + " |", "|---|---:|---:|---:|---:|"]
+    table += ["| " + " | ".join(r) + " |" for r in rows]
+    lines = [
+        "## Sweeps", "",
+        f"Measured {date.today().isoformat()} on {platform.node() or 'this machine'} "
+        f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}), "
+        f"load average {load0:.2f} at the start (a shared machine: other jobs add noise), "
+        f"by `make bench` (benchmarks/bench_sweep.py{' --quick' if quick else ''}). "
+        "Each row is a fresh process; peak MB is the peak RSS of the parent (the process "
+        "that holds the results), not of its workers.", "",
+        *table, "",
+        f"- Parallel efficiency on 2 workers vs 1 (demo scale): **{eff:.2f}** "
+        f"({rates[1]:.2f} → {rates[2]:.2f} runs/s).",
+        f"- Parent peak memory for the {n_big:,}-run sweep: **{sweep_peak:.0f} MB**; it "
+        "streams summaries to Parquet parts and does not grow with the number of runs.",
+        f"- The same design through `mesa.batch_run`: {b_end['runs'] / b_end['seconds']:.2f} "
+        f"runs/s with {b_end['peak_mb']:.0f} MB in the parent (end of run only) and "
+        f"{b_all['peak_mb']:.0f} MB collecting every step; it returns every row in memory, "
+        "writes nothing until the end (a crash loses everything), and has no resume.",
+        f"- Small runs ({SMALL_STEPS} steps of 6 schools, 80 enterprises, 500 entrants a "
+        "year) measure the runner's overhead; at research scale a run takes seconds and "
+        "the overhead per run (~ms) vanishes.",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_doc:
+        _update_doc(text)
+        print(f"\nupdated {DOC.relative_to(ROOT)}")
+
+
+def _update_doc(section: str) -> None:
+    block = f"{START}\n{section}\n{END}"
+    if DOC.is_file():
+        doc = DOC.read_text(encoding="utf-8")
+        if START in doc and END in doc:
+            a, b = doc.index(START), doc.index(END) + len(END)
+            doc = doc[:a] + block + doc[b:]
+        else:
+            doc = doc.rstrip("\n") + "\n\n" + block + "\n"
+    else:
+        doc = "# Performance\n\n" + block + "\n"
+    DOC.write_text(doc, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

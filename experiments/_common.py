@@ -1,0 +1,133 @@
+"""Shared helpers of the research experiment scripts in this folder.
+
+Each script runs its design through the public tools (``ecosim.sweep.run_sweep`` on an
+experiment file beside it, or ``ecosim.compare``), then writes figures and a short
+Markdown result into ``docs/results/<name>/``. Raw sweep directories go to
+``results/experiments/<name>/`` (not committed); running a script again resumes an
+interrupted sweep and reuses a finished one.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPERIMENTS = ROOT / "experiments"
+DOCS = ROOT / "docs" / "results"
+RAW = ROOT / "results" / "experiments"
+
+__all__ = ["ROOT", "EXPERIMENTS", "DOCS", "RAW", "Timer", "machine", "workers",
+           "in_field_graduates", "window_sum", "paired_vs_reference", "bootstrap_ratio",
+           "fmt_ci", "md_table"]
+
+
+class Timer:
+    """Wall-clock timer: ``with Timer() as t: ...; t.seconds``."""
+
+    def __enter__(self) -> Timer:
+        self.t0 = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.seconds = time.perf_counter() - self.t0
+
+
+def workers() -> int:
+    """Worker processes: ``ECOSIM_WORKERS`` or every CPU."""
+    return int(os.environ.get("ECOSIM_WORKERS", 0)) or (os.cpu_count() or 1)
+
+
+def machine() -> str:
+    """One line describing this machine, for the runtime notes."""
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, {workers()} worker processes")
+
+
+def in_field_graduates(series: pd.DataFrame, first_step: int, last_step: int) -> pd.Series:
+    """In-field (skill-matched) graduates per run over ``first_step..last_step``.
+
+    A cohort that graduates at step ``t`` is measured at ``t + 1``; its in-field count is
+    ``in_field_rate(t+1) × graduates(t) × (1 − further_study_rate(t+1))`` (the in-field
+    rate is a share of the graduates entering the labour market). Needs the series of
+    ``graduates``, ``in_field_rate`` and ``further_study_rate``.
+    """
+    s = series.sort_values(["run_id", "step"])
+    prev_grads = s.groupby("run_id")["graduates"].shift(1)
+    count = s["in_field_rate"] * prev_grads * (1.0 - s["further_study_rate"])
+    count = count.where(prev_grads > 0, 0.0).fillna(0.0)
+    keep = s["step"].between(first_step, last_step)
+    return count[keep].groupby(s.loc[keep, "run_id"]).sum()
+
+
+def window_sum(series: pd.DataFrame, column: str, first_step: int, last_step: int
+               ) -> pd.Series:
+    """Sum of a per-step column per run over ``first_step..last_step``."""
+    keep = series["step"].between(first_step, last_step)
+    return series.loc[keep].groupby("run_id")[column].sum()
+
+
+def paired_vs_reference(per_run: pd.DataFrame, value: str, ref_point: int,
+                        level: float = 0.95) -> pd.DataFrame:
+    """Difference of ``value`` from the reference point, paired by replication (seed).
+
+    ``per_run`` needs ``point_id``, ``replication`` and ``value``. Returns one row per
+    point: ``diff``, ``diff_low``, ``diff_high``, ``n_pairs``.
+    """
+    from ecosim.stats import paired_difference_ci
+
+    ref = per_run[per_run["point_id"] == ref_point].set_index("replication")[value]
+    rows = []
+    for pid, g in per_run.groupby("point_id"):
+        cur = g.set_index("replication")[value]
+        reps = cur.index.intersection(ref.index)
+        d = paired_difference_ci(cur.loc[reps], ref.loc[reps], level)
+        rows.append({"point_id": pid, "diff": d.mean, "diff_low": d.low,
+                     "diff_high": d.high, "n_pairs": d.n})
+    return pd.DataFrame(rows)
+
+
+def bootstrap_ratio(num: Sequence[float], den: Sequence[float], seed: int = 0,
+                    n_boot: int = 4000, level: float = 0.95) -> tuple[float, float, float]:
+    """Ratio of means ``mean(num) / mean(den)`` with a seeded percentile bootstrap CI.
+
+    Replications are resampled as pairs (the same seed gives both numbers).
+    """
+    a, b = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
+    if not len(a) or b.mean() == 0:
+        return float("nan"), float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(a), size=(n_boot, len(a)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        boots = a[idx].mean(axis=1) / b[idx].mean(axis=1)
+    lo, hi = np.nanpercentile(boots, [50 * (1 - level), 50 * (1 + level)])
+    return float(a.mean() / b.mean()), float(lo), float(hi)
+
+
+def fmt_ci(m: float, lo: float, hi: float, digits: int = 3, sign: bool = False) -> str:
+    """``m [lo, hi]`` with a fixed number of decimals (``n/a`` for NaN)."""
+    if m != m:
+        return "n/a"
+    s = "+" if sign else ""
+    if lo != lo:
+        return f"{m:{s}.{digits}f}"
+    return f"{m:{s}.{digits}f} [{lo:{s}.{digits}f}, {hi:{s}.{digits}f}]"
+
+
+def md_table(df: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table (index dropped)."""
+    cols = list(map(str, df.columns))
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for row in df.itertuples(index=False):
+        lines.append("| " + " | ".join(str(v) for v in row) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,223 @@
+"""Subsidy vs tax credit: which buys more in-field graduates per yuan?
+
+Design (``subsidy_vs_tax_credit.toml``): a 4 × 4 grid of the internship subsidy
+(0, 1,500, 3,000, 6,000 yuan per intern-semester) and the tax-credit rate for certified
+enterprises (0, 0.15, 0.3, 0.6) on the research-default baseline region, 6 replications
+with common seeds (96 runs of 30 semesters), budget large enough that subsidies are
+never rationed. For every run we count the in-field graduates and the spending on the
+two instruments over semesters 10–30 (after a warm-up), and compare each
+single-instrument point with the no-instrument point (0, 0) of the same seed: extra
+in-field graduates per million yuan, with a seeded bootstrap 95% CI over replications.
+
+Run: ``python experiments/subsidy_vs_tax_credit.py`` (≈ 1–2 minutes on 2 cores).
+Writes ``docs/results/subsidy_vs_tax_credit/`` (figures, ``summary.csv``, ``README.md``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (  # noqa: E402
+    DOCS,
+    EXPERIMENTS,
+    RAW,
+    Timer,
+    bootstrap_ratio,
+    fmt_ci,
+    in_field_graduates,
+    machine,
+    md_table,
+    paired_vs_reference,
+    window_sum,
+    workers,
+)
+
+NAME = "subsidy_vs_tax_credit"
+FIRST, LAST = 10, 30  # evaluation window (semesters)
+
+
+def per_run_table(store) -> pd.DataFrame:
+    """In-field graduates and instrument spending per run over the window."""
+    res = store.results(include_failed=False)
+    ser = store.series()
+    ifg = in_field_graduates(ser, FIRST, LAST).rename("in_field_graduates")
+    sub = window_sum(ser, "spending_internship_subsidy", FIRST, LAST).rename("subsidy_yuan")
+    tax = window_sum(ser, "spending_tax_credit", FIRST, LAST).rename("tax_credit_yuan")
+    df = res[["run_id", "point_id", "replication", "internship_subsidy", "tax_credit_rate",
+              "participation_rate", "subsidy_deadweight_share"]].set_index("run_id")
+    df = df.join([ifg, sub, tax]).reset_index()
+    df["instrument_yuan"] = df["subsidy_yuan"] + df["tax_credit_yuan"]
+    return df
+
+
+def main() -> None:
+    """Run (or resume) the sweep, analyse it, write figures and the result."""
+    from ecosim.compare import PALETTE
+    from ecosim.store import SweepStore
+    from ecosim.sweep import run_sweep
+
+    out = DOCS / NAME
+    out.mkdir(parents=True, exist_ok=True)
+    with Timer() as t:
+        rep = run_sweep(EXPERIMENTS / f"{NAME}.toml", RAW / NAME, workers=workers(),
+                        resume=True)
+    print(rep.text())
+    store = SweepStore(RAW / NAME)
+    runs = per_run_table(store)
+    ref = int(runs.loc[(runs.internship_subsidy == 0) & (runs.tax_credit_rate == 0),
+                       "point_id"].iloc[0])
+    d_if = paired_vs_reference(runs, "in_field_graduates", ref)
+    d_sp = paired_vs_reference(runs, "instrument_yuan", ref)
+
+    rows = []
+    for pid, g in runs.groupby("point_id"):
+        s, c = g["internship_subsidy"].iloc[0], g["tax_credit_rate"].iloc[0]
+        base = runs[runs.point_id == ref].set_index("replication")
+        cur = g.set_index("replication")
+        reps = cur.index.intersection(base.index)
+        extra_if = cur.loc[reps, "in_field_graduates"] - base.loc[reps, "in_field_graduates"]
+        extra_y = cur.loc[reps, "instrument_yuan"] - base.loc[reps, "instrument_yuan"]
+        r, lo, hi = bootstrap_ratio(extra_if * 1e6, extra_y, seed=int(pid))
+        di = d_if.set_index("point_id").loc[pid]
+        ds = d_sp.set_index("point_id").loc[pid]
+        rows.append({
+            "internship_subsidy": s, "tax_credit_rate": c, "point_id": pid,
+            "in_field_graduates": g["in_field_graduates"].mean(),
+            "extra_in_field": di["diff"], "extra_in_field_low": di["diff_low"],
+            "extra_in_field_high": di["diff_high"],
+            "extra_million_yuan": ds["diff"] / 1e6,
+            "per_million_yuan": r if pid != ref else np.nan,
+            "per_million_low": lo if pid != ref else np.nan,
+            "per_million_high": hi if pid != ref else np.nan,
+            "participation_rate": g["participation_rate"].mean(),
+            "subsidy_deadweight_share": g["subsidy_deadweight_share"].mean(),
+        })
+    summary = pd.DataFrame(rows).sort_values(["internship_subsidy", "tax_credit_rate"])
+    summary.to_csv(out / "summary.csv", index=False)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    only_sub = summary[(summary.tax_credit_rate == 0) & (summary.internship_subsidy > 0)]
+    only_tax = summary[(summary.internship_subsidy == 0) & (summary.tax_credit_rate > 0)]
+    for lab, df, c in (("internship subsidy only", only_sub, PALETTE[0]),
+                       ("tax credit only", only_tax, PALETTE[1])):
+        x = df["extra_million_yuan"]
+        axes[0].errorbar(x, df["extra_in_field"],
+                         yerr=[df["extra_in_field"] - df["extra_in_field_low"],
+                               df["extra_in_field_high"] - df["extra_in_field"]],
+                         fmt="o-", color=c, capsize=3, label=lab)
+        axes[1].errorbar(x, df["per_million_yuan"],
+                         yerr=[df["per_million_yuan"] - df["per_million_low"],
+                               df["per_million_high"] - df["per_million_yuan"]],
+                         fmt="o", color=c, capsize=3, label=lab)
+    axes[0].axhline(0, color="#555555", lw=1, ls="--")
+    axes[0].set_xlabel(f"extra spending on the instrument, semesters {FIRST}–{LAST} (M yuan)")
+    axes[0].set_ylabel("extra in-field graduates (vs none)")
+    axes[0].set_title("in-field graduates bought")
+    axes[1].axhline(0, color="#555555", lw=1, ls="--")
+    axes[1].set_xlabel("extra spending (M yuan)")
+    axes[1].set_ylabel("extra in-field graduates per M yuan")
+    axes[1].set_title("value for money (95% bootstrap CI)")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out / "per_yuan.png", dpi=130)
+    plt.close(fig)
+
+    grid = summary.pivot(index="internship_subsidy", columns="tax_credit_rate",
+                         values="in_field_graduates")
+    fig, ax = plt.subplots(figsize=(5.8, 4.4))
+    im = ax.imshow(grid.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [f"{v:,.0f}" for v in grid.index])
+    ax.set_xlabel("tax-credit rate")
+    ax.set_ylabel("internship subsidy (yuan/intern/semester)")
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            ax.text(j, i, f"{grid.iat[i, j]:,.0f}", ha="center", va="center", color="w",
+                    fontsize=9)
+    fig.colorbar(im, ax=ax, label=f"in-field graduates, semesters {FIRST}–{LAST}")
+    ax.set_title("in-field graduates (mean of 6 seeds)")
+    fig.tight_layout()
+    fig.savefig(out / "grid.png", dpi=130)
+    plt.close(fig)
+
+    best_sub = only_sub.loc[only_sub["per_million_yuan"].idxmax()]
+    best_tax = only_tax.loc[only_tax["per_million_yuan"].idxmax()]
+    table = summary[(summary.internship_subsidy == 0) | (summary.tax_credit_rate == 0)].copy()
+    table = pd.DataFrame({
+        "subsidy (yuan)": table["internship_subsidy"].map("{:,.0f}".format),
+        "tax credit": table["tax_credit_rate"].map("{:g}".format),
+        "extra in-field graduates [95% CI]": [
+            "(reference)" if pid == ref else fmt_ci(m, lo, hi, 0, sign=True)
+            for pid, m, lo, hi in zip(table.point_id, table.extra_in_field,
+                                      table.extra_in_field_low, table.extra_in_field_high,
+                                      strict=True)],
+        "extra spending (M yuan)": table["extra_million_yuan"].map("{:,.1f}".format),
+        "per M yuan [95% CI]": [
+            fmt_ci(m, lo, hi, 1) for m, lo, hi in
+            zip(table.per_million_yuan, table.per_million_low, table.per_million_high,
+                strict=True)],
+        "deadweight share": table["subsidy_deadweight_share"].map(
+            lambda v: "n/a" if v != v else f"{v:.2f}"),
+    })
+    text = f"""# Subsidy vs tax credit: in-field graduates per yuan
+
+**Question.** Which instrument buys more in-field (skill-matched) graduates per yuan:
+the per-intern internship subsidy or the tax credit for certified integration
+enterprises?
+
+**Design.** `experiments/{NAME}.toml`: full grid of internship subsidy
+{{0, 1,500, 3,000, 6,000}} yuan/intern/semester × tax-credit rate {{0, 0.15, 0.3, 0.6}} on
+the baseline region (research-default scale, 30 schools, 1,000 enterprises, 10,000
+entrants a year), {store.read_metadata()['replications']} replications with common seeds
+(`SeedSequence(2024)`), 30 semesters, budget 500 M yuan/year so subsidy claims are never
+rationed. In-field graduates and instrument spending are summed over semesters
+{FIRST}–{LAST}; each point is compared with the no-instrument point of the same seed.
+
+**Result.** Best value for money: subsidy {best_sub.internship_subsidy:,.0f} yuan →
+{fmt_ci(best_sub.per_million_yuan, best_sub.per_million_low, best_sub.per_million_high, 1)}
+extra in-field graduates per million yuan; tax credit {best_tax.tax_credit_rate:g} →
+{fmt_ci(best_tax.per_million_yuan, best_tax.per_million_low, best_tax.per_million_high, 1)}.
+The most the tax credit adds is {only_tax.extra_in_field.max():+,.0f} in-field graduates
+(rate {only_tax.loc[only_tax.extra_in_field.idxmax(), 'tax_credit_rate']:g}, for
+{only_tax.loc[only_tax.extra_in_field.idxmax(), 'extra_million_yuan']:,.1f} M yuan); the
+subsidy reaches {only_sub.extra_in_field.max():+,.0f} (at
+{only_sub.loc[only_sub.extra_in_field.idxmax(), 'internship_subsidy']:,.0f} yuan, for
+{only_sub.loc[only_sub.extra_in_field.idxmax(), 'extra_million_yuan']:,.1f} M yuan), with
+falling returns per yuan and rising deadweight as it grows.
+See the table for every level; an interval that includes zero means the model cannot
+tell the effect from noise at this number of replications.
+
+{md_table(table)}
+
+![extra in-field graduates vs spending](per_yuan.png)
+
+![in-field graduates over the grid](grid.png)
+
+**Caveats.** Model result, not an empirical estimate: it depends on the calibrated
+enterprise decision (interns' output, mentoring cost, bounded rationality) and on
+counting all instrument spending (the tax credit is revenue forgone). Deadweight = share
+of subsidised interns at enterprises that would have cooperated anyway.
+
+**Runtime.** {rep.n_runs} runs ({rep.ran} executed now, {rep.skipped} reused), wall
+time {t.seconds:.0f} s on {machine()}. Raw sweep directory: `results/experiments/{NAME}/`
+(`ecosim results results/experiments/{NAME}`). Files here: `summary.csv` (every grid
+point), `per_yuan.png`, `grid.png`.
+"""
+    (out / "README.md").write_text(text, encoding="utf-8")
+    print(f"wrote {out}/README.md, summary.csv, per_yuan.png, grid.png")
+
+
+if __name__ == "__main__":
+    main()

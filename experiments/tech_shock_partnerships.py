@@ -1,0 +1,188 @@
+"""Curriculum response to a technology shock, with and without deep partnerships.
+
+Design: four scenarios built from ``scenarios/baseline.toml`` (research-default scale)
+and compared with ``ecosim.compare`` (8 replications, common seeds, 30 semesters):
+
+* ``shallow`` — partnerships start as internship agreements only (deep share 0);
+* ``deep`` — more partnerships (30% of enterprises) and most of them deep (80%);
+* ``shallow_shock`` / ``deep_shock`` — the same, with an AI / big data / cloud shock
+  that moves every sector's skill frontier by 0.4 at semester 10 (as in
+  ``scenarios/tech_shock.toml``).
+
+The shock's effect on an outcome is ``shock − no shock`` for the same seed; the
+difference of these effects between deep and shallow (difference in differences, also
+paired by seed) says whether deep partnerships help curricula catch up.
+
+Run: ``python experiments/tech_shock_partnerships.py`` (≈ 1 minute on 2 cores).
+Writes ``docs/results/tech_shock_partnerships/``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DOCS, RAW, Timer, fmt_ci, machine, md_table, workers  # noqa: E402
+
+NAME = "tech_shock_partnerships"
+SHOCK_STEP, SHOCK_SIZE, STEPS, REPS, SEED = 10, 0.4, 30, 8, 11
+OUTCOMES = ("curriculum_alignment", "in_field_rate", "skill_gap", "vacancy_fill_rate",
+            "deep_partnership_share", "dual_qualified_share")
+PARTNERSHIPS = {"shallow": {"initial_partnerships": 0.1, "initial_deep_share": 0.0},
+                "deep": {"initial_partnerships": 0.3, "initial_deep_share": 0.8}}
+SHOCK = {"tech_shock_step": SHOCK_STEP, "tech_shock_size": SHOCK_SIZE}
+
+
+def scenarios() -> list:
+    """The four scenarios (shallow, deep, shallow_shock, deep_shock)."""
+    from ecosim.scenario import Scenario, load_scenario
+
+    base = load_scenario("baseline")
+    out = []
+    for shock in (False, True):
+        for name, p in PARTNERSHIPS.items():
+            params = {**base.params, **p, **(SHOCK if shock else {})}
+            label = f"{name}_shock" if shock else name
+            desc = (f"baseline with {name} partnerships"
+                    + (f", frontier shock {SHOCK_SIZE} at semester {SHOCK_STEP}" if shock
+                       else ""))
+            out.append(Scenario(label, desc, params, STEPS, SEED, base.path))
+    return out
+
+
+def did(runs: pd.DataFrame, outcome: str) -> dict[str, float]:
+    """Shock effects per partnership regime and their difference (paired by seed)."""
+    from ecosim.stats import mean_ci, paired_difference_ci
+
+    v = runs.set_index(["scenario", "replication"])[outcome]
+    eff = {k: (v.loc[f"{k}_shock"] - v.loc[k]) for k in PARTNERSHIPS}
+    out: dict[str, float] = {}
+    for k, e in eff.items():
+        ci = mean_ci(e)
+        out.update({f"{k}_effect": ci.mean, f"{k}_low": ci.low, f"{k}_high": ci.high})
+    d = paired_difference_ci(eff["deep"], eff["shallow"])
+    out.update({"did": d.mean, "did_low": d.low, "did_high": d.high})
+    return out
+
+
+def post_shock_loss(steps: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Per run: summed shortfall of ``outcome`` after the shock vs the same seed unshocked."""
+    rows = []
+    s = steps[steps["step"] > SHOCK_STEP].set_index(["scenario", "replication", "step"])[outcome]
+    for k in PARTNERSHIPS:
+        gap = (s.loc[k] - s.loc[f"{k}_shock"]).groupby(level="replication").sum()
+        rows += [{"regime": k, "replication": r, "loss": float(g)} for r, g in gap.items()]
+    return pd.DataFrame(rows)
+
+
+def main() -> None:
+    """Run the comparison, analyse it, write figures and the result."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import ecosim
+    from ecosim.compare import PALETTE
+    from ecosim.stats import mean_ci, paired_difference_ci
+
+    out = DOCS / NAME
+    out.mkdir(parents=True, exist_ok=True)
+    with Timer() as t:
+        res = ecosim.compare(scenarios(), replications=REPS, seed=SEED, steps=STEPS,
+                             outcomes=OUTCOMES, workers=workers(), out=RAW / NAME)
+    print(f"{len(res.runs)} runs in {t.seconds:.0f} s; {res.failed} failed")
+
+    table = pd.DataFrame([{"outcome": o, **did(res.runs, o)} for o in OUTCOMES])
+    table.to_csv(out / "shock_effects.csv", index=False)
+    res.table.to_csv(out / "scenario_table.csv", index=False)
+    loss = post_shock_loss(res.steps, "curriculum_alignment")
+    loss.to_csv(out / "alignment_loss.csv", index=False)
+    lsh = mean_ci(loss[loss.regime == "shallow"]["loss"])
+    ldp = mean_ci(loss[loss.regime == "deep"]["loss"])
+    ldiff = paired_difference_ci(loss[loss.regime == "deep"].set_index("replication")["loss"],
+                                 loss[loss.regime == "shallow"].set_index("replication")[
+                                     "loss"])
+
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    colors = {"shallow": PALETTE[1], "deep": PALETTE[0]}
+    for ax, o in zip(axes, ("curriculum_alignment", "in_field_rate", "skill_gap"),
+                     strict=True):
+        for sc in res.scenarios:
+            regime = sc.removesuffix("_shock")
+            g = res.steps[res.steps["scenario"] == sc]
+            cis = {s: mean_ci(v[o]) for s, v in g.groupby("step")}
+            x = np.array(list(cis))
+            ls = "-" if sc.endswith("_shock") else ":"
+            ax.plot(x, [c.mean for c in cis.values()], ls, color=colors[regime], lw=2,
+                    label=sc)
+            if sc.endswith("_shock"):
+                ax.fill_between(x, [c.low for c in cis.values()],
+                                [c.high for c in cis.values()], color=colors[regime],
+                                alpha=0.15, lw=0)
+        ax.axvline(SHOCK_STEP, color="#555555", lw=1, ls="--")
+        ax.set_title(o.replace("_", " "), fontsize=10)
+        ax.set_xlabel("step (semester)")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.suptitle(f"technology shock at semester {SHOCK_STEP} (dashed line); dotted: no "
+                 f"shock; mean of {REPS} seeds with 95% CI band", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out / "shock_response.png", dpi=130)
+    plt.close(fig)
+
+    tab = pd.DataFrame({
+        "outcome (final year)": table["outcome"],
+        "shock effect, shallow [95% CI]": [fmt_ci(r.shallow_effect, r.shallow_low,
+                                                  r.shallow_high, 3, True)
+                                           for r in table.itertuples()],
+        "shock effect, deep [95% CI]": [fmt_ci(r.deep_effect, r.deep_low, r.deep_high, 3,
+                                               True) for r in table.itertuples()],
+        "deep − shallow [95% CI]": [fmt_ci(r.did, r.did_low, r.did_high, 3, True)
+                                    for r in table.itertuples()],
+    })
+    al = table.set_index("outcome").loc["curriculum_alignment"]
+    text = f"""# Curriculum response to a technology shock, with and without deep partnerships
+
+**Question.** When AI / big data / cloud move the skill frontier, do curricula catch
+up faster where schools have deep partnerships (order classes, joint curricula,
+industrial colleges) than where they have internship agreements only?
+
+**Design.** Four scenarios from `scenarios/baseline.toml` (research-default scale)
+compared with `ecosim.compare`: shallow partnerships (10% of enterprises, none deep at
+the start) vs deep (30%, 80% deep), each without and with a frontier shock of
+{SHOCK_SIZE} at semester {SHOCK_STEP}; {REPS} replications with common seeds
+(`SeedSequence({SEED})`), {STEPS} semesters. Shock effect = shock − no shock for the same
+seed; "deep − shallow" is the difference of the two effects (paired by seed).
+
+**Result.** The shock lowers final-year curriculum alignment by
+{-al.shallow_effect:.3f} with shallow partnerships and by {-al.deep_effect:.3f} with deep
+ones (difference {fmt_ci(al.did, al.did_low, al.did_high, 3, True)}). Summed over the
+semesters after the shock, alignment lost to the shock is
+{fmt_ci(lsh.mean, lsh.low, lsh.high, 2)} (shallow) vs {fmt_ci(ldp.mean, ldp.low, ldp.high, 2)}
+(deep) alignment-semesters; deep − shallow {fmt_ci(ldiff.mean, ldiff.low, ldiff.high, 2,
+True)}.
+
+{md_table(tab)}
+
+![response to the shock](shock_response.png)
+
+Scenario means and CIs of every outcome: `scenario_table.csv`; raw runs and the
+`ecosim compare` report: `results/experiments/{NAME}/report.md`.
+
+**Caveats.** Model result: curriculum speed rises with partnership depth,
+dual-qualified teachers and management by construction (DESIGN §4.6); the experiment
+measures how much that matters after a shock of this size, not whether it does.
+
+**Runtime.** {len(res.runs)} runs, wall time {t.seconds:.0f} s on {machine()}.
+"""
+    (out / "README.md").write_text(text, encoding="utf-8")
+    print(f"wrote {out}/README.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,274 @@
+"""Teaching demo without a browser: the page rendered by ``solara.render`` and driven
+like a user would (Step, a slider, the seed, the scenario picker, Reset), the views, the
+offline asset set-up and the loopback-only host policy of ``ecosim app``."""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+import time
+import warnings
+
+import pytest
+
+warnings.filterwarnings("ignore", message=r".*ComponentsView.*use_state", category=UserWarning)
+ipyvuetify = pytest.importorskip("ipyvuetify")
+solara = pytest.importorskip("solara")
+
+from ecosim import app_server  # noqa: E402
+from ecosim.app import (  # noqa: E402
+    SLIDER_LEVERS,
+    SLIDER_UNCERTAINTIES,
+    DemoState,
+    Page,
+    model_kwargs,
+    slider_specs,
+)
+from ecosim.app_figures import (  # noqa: E402
+    CHARTS,
+    headline_numbers,
+    network_png,
+)
+from ecosim.cli import main  # noqa: E402
+from ecosim.params import LEVERS, PARAMETERS, UNCERTAINTIES  # noqa: E402
+from ecosim.scenario import load_scenario  # noqa: E402
+
+v = ipyvuetify
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def _render(state: DemoState):
+    from ecosim.app import Dashboard
+
+    return solara.render(solara.AppLayout(children=[Dashboard(state)]), handle_error=False)
+
+
+def _button(rc, label: str):
+    return rc.find(v.Btn, children=[label]).widget
+
+
+def _slider(rc, name: str):
+    sliders = [w for w in rc.find(v.Slider).widgets
+               if w.label.lower().startswith(name.replace("_", " ").lower())]
+    assert len(sliders) == 1, f"no single slider for {name}"
+    return sliders[0]
+
+
+# --------------------------------------------------------------------------------------
+# Declaration → sliders
+# --------------------------------------------------------------------------------------
+def test_sliders_are_generated_from_the_declaration() -> None:
+    specs = {s.name: s for s in slider_specs()}
+    assert set(specs) == set(SLIDER_LEVERS + SLIDER_UNCERTAINTIES)
+    assert set(SLIDER_LEVERS) <= set(LEVERS) and set(SLIDER_UNCERTAINTIES) <= set(UNCERTAINTIES)
+    for name, s in specs.items():
+        p = PARAMETERS[name]
+        assert (s.min, s.max) == (p.low, p.high)
+        assert s.kind == p.kind and s.integer == (p.type is int)
+        assert p.unit in s.label and s.meaning == p.meaning
+        assert 0 < s.step <= (p.high - p.low) / 50
+        # the declared default is reachable on the slider's grid, and cleaning keeps it
+        assert s.clean(p.default) == pytest.approx(p.default)
+        assert s.clean(p.high + 1e9) == p.high and s.clean(p.low - 1e9) == p.low
+
+
+def test_scenarios_run_at_classroom_size_keeping_their_policy() -> None:
+    sc = load_scenario("deep_integration")
+    kw = model_kwargs(sc, classroom=True)
+    demo = load_scenario("demo").params
+    assert kw["n_enterprises"] == demo["n_enterprises"] and kw["n_schools"] == demo["n_schools"]
+    assert kw["internship_subsidy"] == sc.params["internship_subsidy"] == 3000
+    assert kw["seed"] == sc.seed
+    full = model_kwargs(sc, classroom=False)
+    assert full["n_enterprises"] == sc.params["n_enterprises"]
+    assert model_kwargs(load_scenario("deyang_region"))["region"] == "deyang"
+
+
+# --------------------------------------------------------------------------------------
+# The page, driven without a browser
+# --------------------------------------------------------------------------------------
+def test_page_renders_with_controls_and_views() -> None:
+    box, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    for label in ("Step", "Reset", "▶"):
+        rc.find(v.Btn, children=[label]).assert_single()
+    assert len(rc.find(v.Slider).widgets) >= len(SLIDER_LEVERS + SLIDER_UNCERTAINTIES)
+    assert len(rc.find(solara.widgets.VegaLite).widgets) == len(CHARTS)
+    rc.find(v.Select, label="Scenario").assert_single()
+
+
+def test_step_slider_reset_rebuilds_the_model_with_the_chosen_values() -> None:
+    state = DemoState.create("demo")
+    box, rc = _render(state)
+    first = state.model.value
+    assert first.steps == 0
+    rc.find(children=["Step: 0"]).assert_single()
+    charts = rc.find(solara.widgets.VegaLite).widgets
+    spec_before = json.dumps(charts[0].spec, sort_keys=True)
+
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        _button(rc, "Step").click()
+        times.append(time.perf_counter() - t)
+    assert state.model.value is first and first.steps == 3
+    rc.find(children=["Step: 3"]).assert_single()  # Mesa's step counter
+    rc.find(children=["Semester 3"]).assert_single()  # the headline panel
+    assert json.dumps(charts[0].spec, sort_keys=True) != spec_before  # chart updated
+    # generous regression guard; bench_app.py measures the 0.3 s goal on a quiet machine
+    assert statistics.median(times) < 2.0
+
+    # move a lever: nothing changes until Reset, and the page says so
+    slider = _slider(rc, "internship_subsidy")
+    slider.v_model = 5000.0
+    assert state.params.value["internship_subsidy"] == 5000.0
+    assert state.model.value is first and first.internship_subsidy == 0.0
+    assert state.pending() == ["internship_subsidy"]
+    assert any("Press Reset" in str(getattr(w, "children", "")) for w in rc.find(v.Alert).widgets)
+    assert "5,000" in _slider(rc, "internship_subsidy").label
+
+    # a new seed too
+    seed_field = rc.find(v.TextField, label="Seed (same seed + same settings = same run)").widget
+    seed_field.v_model = "42"
+    seed_field.fire_event("keyup.enter", None)
+    assert state.params.value["seed"] == 42
+
+    _button(rc, "Reset").click()
+    new = state.model.value
+    assert new is not first
+    assert new.steps == 0 and new.internship_subsidy == 5000.0 and new.seed == 42
+    assert new.n_enterprises == 100  # still classroom size
+    assert state.pending() == []
+    _button(rc, "Step").click()
+    assert new.steps == 1
+
+
+def test_bad_seed_is_refused_with_a_message() -> None:
+    state = DemoState.create("demo")
+    box, rc = _render(state)
+    seed_field = rc.find(v.TextField, label="Seed (same seed + same settings = same run)").widget
+    seed_field.v_model = "-3"
+    seed_field.fire_event("keyup.enter", None)
+    assert state.params.value["seed"] == 1
+    assert "≥ 0" in state.message.value
+
+
+def test_scenario_picker_loads_the_scenario_and_rebuilds() -> None:
+    state = DemoState.create("demo")
+    box, rc = _render(state)
+    old = state.model.value
+    picker = rc.find(v.Select, label="Scenario").widget
+    assert {"demo", "baseline", "tech_shock", "deep_integration"} <= set(picker.items)
+    picker.v_model = "tech_shock"
+    m = state.model.value
+    assert m is not old and state.scenario.value == "tech_shock"
+    assert m.tech_shock_step == 6 and m.tech_shock_size == pytest.approx(0.4)
+    assert m.n_enterprises == 100
+    assert "0.40" in _slider(rc, "tech_shock_size").label  # sliders follow the scenario
+    assert state.pending() == []
+    # switching classroom size off keeps the levers and uses the scenario's own size
+    rc.find(v.Checkbox).widget.v_model = False
+    assert state.model.value.n_enterprises == load_scenario("tech_shock").params["n_enterprises"]
+    assert state.model.value.tech_shock_step == 6
+
+
+def test_each_browser_tab_gets_its_own_model() -> None:
+    a, b = DemoState.create("demo"), DemoState.create("demo")
+    assert a.model.value is not b.model.value
+
+
+# --------------------------------------------------------------------------------------
+# Views
+# --------------------------------------------------------------------------------------
+def test_views_are_valid_and_plain(small_model) -> None:
+    heads = headline_numbers(small_model)
+    assert len(heads) == 6
+    assert {h.value for h in heads if not math.isfinite(h.raw)} <= {"—"}
+    for _ in range(4):
+        small_model.step()
+    png = network_png(small_model)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert network_png(small_model) is png  # unchanged network: not drawn again
+    for name, build in CHARTS.items():
+        spec = build(small_model)
+        text = json.dumps(spec, allow_nan=False)  # NaN would break the browser's JSON
+        assert spec["data"]["values"], name
+        assert "http" not in text.replace(spec["$schema"], "")  # nothing to fetch
+    heads = headline_numbers(small_model)
+    assert all(h.label and h.value for h in heads)
+    assert any("since the start" in h.change for h in heads)
+
+
+# --------------------------------------------------------------------------------------
+# Offline assets
+# --------------------------------------------------------------------------------------
+def test_offline_assets_are_installed_and_linked(tmp_path) -> None:
+    assert app_server.ensure_offline_assets() == []
+    cdn = app_server.cdn_dir()
+    for alias in app_server.VEGA_ALIASES:
+        assert (cdn / alias / "build").is_dir(), alias
+    for needed in ("requirejs@2.3.6", "@widgetti", "font-awesome@4.5.0"):
+        assert (cdn / needed).exists(), needed
+    # the set-up itself, on a scratch copy of the layout
+    for target in app_server.VEGA_ALIASES.values():
+        (tmp_path / target).mkdir()
+    assert app_server.ensure_offline_assets(tmp_path) == []
+    assert all((tmp_path / a).is_dir() for a in app_server.VEGA_ALIASES)
+    assert app_server.ensure_offline_assets(tmp_path) == []  # idempotent
+    assert app_server.ensure_offline_assets(tmp_path / "missing")
+
+
+# --------------------------------------------------------------------------------------
+# Host policy: loopback unless --host is typed
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("host,loop", [
+    ("127.0.0.1", True), ("127.8.9.1", True), ("::1", True), ("[::1]", True),
+    ("localhost", True), ("0.0.0.0", False), ("::", False), ("192.168.1.20", False),
+    ("10.0.0.1", False), ("example.org", False),
+])
+def test_is_loopback(host: str, loop: bool) -> None:
+    assert app_server.is_loopback(host) is loop
+
+
+def test_resolve_host_defaults_to_loopback_and_env_cannot_widen_it() -> None:
+    assert app_server.resolve_host(None, {}) == "127.0.0.1"
+    assert app_server.resolve_host(None, {"HOST": "my-laptop.lan"}) == "127.0.0.1"
+    assert app_server.resolve_host(None, {"SOLARA_HOST": "localhost"}) == "127.0.0.1"
+    with pytest.raises(app_server.HostError, match="--host 0.0.0.0"):
+        app_server.resolve_host(None, {"SOLARA_HOST": "0.0.0.0"})
+    assert app_server.resolve_host("0.0.0.0", {"SOLARA_HOST": "10.1.1.1"}) == "0.0.0.0"
+
+
+def test_serve_refuses_non_loopback_without_explicit_host() -> None:
+    with pytest.raises(app_server.HostError, match="refusing"):
+        app_server.serve("demo", "0.0.0.0", 0, host_explicit=False)
+
+
+def test_cli_app_refuses_public_host_from_environment(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SOLARA_HOST", "0.0.0.0")
+    called = []
+    monkeypatch.setattr(app_server, "serve", lambda *a, **k: called.append((a, k)) or 0)
+    assert main(["app"]) == 2
+    assert "SOLARA_HOST=0.0.0.0" in capsys.readouterr().err
+    assert called == []
+    # an explicit --host is the teacher's decision
+    assert main(["app", "--host", "0.0.0.0", "--port", "8799"]) == 0
+    assert called[-1][0][1] == "0.0.0.0" and called[-1][1]["host_explicit"] is True
+    monkeypatch.delenv("SOLARA_HOST")
+    assert main(["app", "tech_shock"]) == 0
+    assert called[-1][0][:3] == ("tech_shock", "127.0.0.1", 8765)
+    assert called[-1][1]["host_explicit"] is False
+
+
+def test_cli_app_rejects_bad_scenario_and_port(capsys) -> None:
+    assert main(["app", "no_such_scenario"]) == 2
+    assert "scenario file not found" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["app", "--port", "70000"])
+
+
+def test_url_for() -> None:
+    assert app_server.url_for("127.0.0.1", 8765) == "http://127.0.0.1:8765/"
+    assert app_server.url_for("0.0.0.0", 80) == "http://127.0.0.1:80/"
+    assert app_server.url_for("::1", 8765) == "http://[::1]:8765/"
