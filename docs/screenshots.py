@@ -49,6 +49,12 @@ def pick(page: Page, scenario: str) -> None:
     expect(page.get_by_text("Step: 0")).to_be_visible()
 
 
+def restore(page: Page) -> None:
+    """Put every slider back to the scenario's values (and start it afresh)."""
+    page.get_by_role("button", name="Back to the scenario's values").click()
+    expect(page.get_by_text("Step: 0")).to_be_visible()
+
+
 def steps(page: Page, n: int) -> None:
     """Click Step n times, waiting for the counter each time."""
     start = int(page.locator("text=/^Step: \\d+/").inner_text().split(":")[1])
@@ -111,14 +117,12 @@ def main() -> None:
             shot(page, "experiment1-distrust")
 
             # Experiment 2: subsidy versus platform
-            pick(page, "baseline")
-            pick(page, "demo")
+            restore(page)
             set_slider(page, "internship_subsidy", 50)  # 5,000 yuan
             reset(page)
             steps(page, 20)
             shot(page, "experiment2-subsidy")
-            pick(page, "baseline")
-            pick(page, "demo")
+            restore(page)
             set_slider(page, "platform_level", 80)      # 0.8
             reset(page)
             steps(page, 20)

@@ -183,25 +183,16 @@ def test_bad_input_is_one_clear_line(cli: dict[str, Result], workdir: Path, case
     assert not (workdir / "never").exists()  # a refused run writes nothing
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a scenario file that is not UTF-8 raises UnicodeDecodeError in scenario._read_toml "
-    "(only OSError is caught): traceback, exit 1"))
 def test_non_utf8_file_is_one_clear_line(cli: dict[str, Result]) -> None:
     """A file in the wrong encoding is bad input like any other."""
     _assert_one_line_error(cli["non_utf8"], "latin1.toml")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "argparse type errors (--steps 0, --seed -1) print the usage block plus "
-    "'ecosim run: error: ...' (3+ lines), not one 'ecosim: error:' line"))
 def test_bad_option_value_is_one_clear_line(cli: dict[str, Result]) -> None:
     """--steps 0 is refused on one line naming the option and the value."""
     _assert_one_line_error(cli["steps_zero"], "--steps", "'0'")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "--out naming an existing file raises FileExistsError/NotADirectoryError from "
-    "mkdir in runner.write_atomic: traceback (exit 1)"))
 def test_out_that_is_a_file_is_one_clear_line(cli: dict[str, Result]) -> None:
     """--out pointing at a file (not a folder) is refused on one line naming it."""
     _assert_one_line_error(cli["out_is_a_file"], "a_file")

@@ -563,10 +563,6 @@ def test_platform_finds_places_with_non_partner_enterprises() -> None:
     assert (m.firms["interns"][hosts] <= m.firms["mentors"][hosts]).all()
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=(
-    "learn() indexes partnerships.depth for platform interns (intern_partnership == -1) "
-    "with np.maximum(prow, 0), which fails while the partnership table is still empty; "
-    "when fixed, also delete _skip_known_crash in test_invariants.py"))
 def test_platform_interns_learn_before_any_partnership_exists() -> None:
     """A platform with no partnership yet (nobody willing) must not crash the model."""
     for s in range(3):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,7 +26,7 @@ from experiment_support import (
 from ecosim.cli import main
 from ecosim.design import load_experiment
 from ecosim.store import SweepDirError, SweepStore
-from ecosim.sweep import ExecutorHandle, run_sweep
+from ecosim.sweep import ExecutorHandle, model_fingerprint, run_sweep
 
 OUTCOMES = ["in_field_rate", "vacancy_fill_rate", "participation_rate"]
 VOLATILE = ["runtime_s", "worker", "worker_rss_mb", "finished_at"]
@@ -105,14 +107,26 @@ def test_same_results_with_2_workers_and_dask(reference: SweepStore, exp_path: P
     assert workers == 2  # really ran on two Dask worker processes
 
 
-def test_local_dask_cluster_listens_on_loopback_only() -> None:
+def test_local_dask_cluster_on_loopback_and_remote_address(reference: SweepStore,
+                                                           exp_path: Path,
+                                                           tmp_path: Path) -> None:
     handle = ExecutorHandle(workers=1, dask="local")
     try:
         info = handle._client.scheduler_info()
         addresses = [info["address"], *info["workers"]]
         assert addresses and all(a.startswith("tcp://127.0.0.1:") for a in addresses)
+        # --dask tcp://HOST:PORT: connect to a running scheduler
+        rep = run_sweep(exp_path, tmp_path / "remote", dask=info["address"], max_runs=4,
+                        progress=False)
+        assert rep.ran == 4 and rep.executor.startswith("dask: Dask scheduler tcp://")
+        got = _stable(SweepStore(tmp_path / "remote").results())
+        want = _stable(reference.results().set_index("run_id").loc[got["run_id"]]
+                       .reset_index())
+        pd.testing.assert_frame_equal(got, want)
     finally:
         handle.close()
+    with pytest.raises(SweepDirError, match="expected 'local' or a scheduler address"):
+        run_sweep(exp_path, tmp_path / "bad", dask="nowhere", progress=False)
 
 
 def test_failing_runs_are_recorded_and_the_sweep_goes_on(reference: SweepStore,
@@ -180,10 +194,20 @@ def test_partial_sweep_covers_the_design_and_resumes(reference: SweepStore, exp_
                                   _stable(reference.results()))
 
 
-def test_resume_refuses_a_changed_experiment(reference: SweepStore, tmp_path: Path) -> None:
+def test_resume_refuses_a_changed_experiment(reference: SweepStore, exp_path: Path,
+                                             tmp_path: Path) -> None:
     path = write_experiment(tmp_path, EXPERIMENT.replace("seed = 11", "seed = 12"))
-    with pytest.raises(SweepDirError, match="changed since the sweep started"):
+    with pytest.raises(SweepDirError, match="experiment file changed since the sweep"):
         run_sweep(path, reference.path, resume=True, workers=1, progress=False)
+    # a sweep started with other model code (another fingerprint) is not mixed either
+    copy = tmp_path / "copy"
+    shutil.copytree(reference.path, copy)
+    meta = json.loads((copy / "metadata.json").read_text())
+    assert meta["model_fingerprint"] == model_fingerprint()
+    meta["model_fingerprint"] = "0" * 16
+    (copy / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(SweepDirError, match="model code changed"):
+        run_sweep(exp_path, copy, resume=True, workers=1, progress=False)
 
 
 def _parts(out: Path) -> list[Path]:

@@ -369,6 +369,8 @@ def Controls(state: DemoState) -> None:
         solara.Text(sc.description or "", style={"font-size": "14px"})
         solara.Checkbox(label="Classroom size (10 schools, 100 enterprises)",
                         value=state.classroom.value, on_value=state.set_classroom)
+        solara.Button("Back to the scenario's values", text=True, color="primary",
+                      on_click=lambda: state.pick(state.scenario.value))
     with solara.Card("Run", margin=0, classes=["mb-2"]):
         ModelController(state.model, model_parameters=state.params,
                         play_interval=play_interval, render_interval=render_interval,

@@ -23,6 +23,14 @@ class CliError(Exception):
     """An error to report on one line."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors are one line: ``ecosim: error: ...``."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"ecosim: error: {self.prog.split()[-1]}: {message}"
+                              f" (see '{self.prog} --help')\n")
+
+
 def _positive_int(text: str) -> int:
     try:
         v = int(text)
@@ -48,8 +56,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     scenario = apply_overrides(load_scenario(args.scenario), args.set)
     out = Path(args.out) if args.out else Path("results") / scenario.name
-    res = run_scenario(scenario, out, seed=args.seed, steps=args.steps,
-                       plots=not args.no_plots)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out {out}: exists and is not a folder; choose a folder")
+    try:
+        res = run_scenario(scenario, out, seed=args.seed, steps=args.steps,
+                           plots=not args.no_plots)
+    except OSError as e:
+        raise CliError(f"--out {out}: cannot write results: {e.strerror or e}") from None
     s = res.summary
     print(f"scenario {s['scenario']} (hash {s['scenario_hash']}), seed {s['seed']}, "
           f"{s['steps']} steps in {s['runtime_seconds']:.2f} s")
@@ -104,7 +117,7 @@ def cmd_outcomes(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (subcommands register here)."""
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="ecosim",
         description="Agent-based simulation of industry–education ecosystems.",
     )

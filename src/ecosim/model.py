@@ -309,7 +309,8 @@ class EcosystemModel(mesa.Model):
         self.prospects = np.full(self.K, 0.7)  # perceived in-field prospects per sector
         self.track_prospects = np.array([0.9, 0.9])  # placement, vocational / general
         self.latest_vocational_share = np.nan
-        self.hires_window: list[tuple[int, int, float]] = []  # (hires, vacancies, gap_sum)
+        # (hires, new vacancies, open vacancies, gap_sum) of the last two steps
+        self.hires_window: list[tuple[int, int, int, float]] = []
         self.step_flow = {"hires": 0, "new_vacancies": 0, "gap_sum": 0.0, "graduates": 0}
         self.sector_flow = {k: np.zeros(self.K) for k in
                             ("graduates", "hires", "in_field", "vacancies", "new_vacancies",
@@ -809,7 +810,9 @@ class EcosystemModel(mesa.Model):
         it = host >= 0
         if it.any():
             prow = pop.intern_partnership[idx][it]
-            depth = np.where(prow >= 0, t.depth[np.maximum(prow, 0)], 1).astype(float)
+            depth = np.ones(prow.size)  # platform interns count as depth 1
+            via = prow >= 0
+            depth[via] = t.depth[prow[via]]
             mq = (0.3 + 0.2 * (depth - 1) + 0.4 * ss["management"][school[it]]
                   - np.where(prow >= 0, 0.0, 0.1))
             ci = c[it]
@@ -914,6 +917,7 @@ class EcosystemModel(mesa.Model):
         self.sector_flow["shortage"] = np.bincount(
             f["sector"], weights=f["vacancies"], minlength=self.K).astype(float)
         self.hires_window.append((self.step_flow["hires"], self.step_flow["new_vacancies"],
+                                  int(self.sector_flow["vacancies"].sum()),
                                   self.step_flow["gap_sum"]))
         self.hires_window = self.hires_window[-2:]
 
@@ -1147,9 +1151,12 @@ class EcosystemModel(mesa.Model):
             "employment_rate", "placement_rate", "in_field_rate", "intern_retention_rate",
             "local_retention_rate", "further_study_rate", "placement_rate_higher_vocational",
             "in_field_rate_higher_vocational", "mean_time_to_job")}
-        hires = sum(h for h, _, _ in self.hires_window)
-        vacs = sum(v for _, v, _ in self.hires_window)
-        gaps = sum(gp for _, _, gp in self.hires_window)
+        # Over the last year: hires / (vacancies open a year ago + new ones since), so
+        # carried-over vacancies count once and the rate stays a share.
+        w = self.hires_window
+        hires = sum(h for h, _, _, _ in w)
+        vacs = (w[0][2] + sum(n for _, n, _, _ in w[1:])) if w else 0
+        gaps = sum(gp for _, _, _, gp in w)
         out["vacancy_fill_rate"] = hires / vacs if vacs else np.nan
         out["skill_gap"] = gaps / hires if hires else np.nan
         n_part = t.per_firm()

@@ -227,7 +227,7 @@ _OUTCOMES = [
     Outcome("skill_gap", "index",
             "mean gap between what enterprises need and what the last year's hires bring (0–1)"),
     Outcome("vacancy_fill_rate", "share",
-            "graduate hires over the last year / new vacancies opened over the last year"),
+            "graduate hires over the last year / vacancies open a year ago plus new ones since"),
     Outcome("participation_rate", "share", "enterprises with at least one partnership"),
     Outcome("deep_partnership_share", "share", "partnerships of depth 2 or 3"),
     Outcome("intern_retention_rate", "share",

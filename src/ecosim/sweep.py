@@ -235,8 +235,9 @@ class ExecutorHandle:
         self.max_tasks_per_child = max_tasks_per_child
         self.start_method = start_method
         self._own = executor is None
-        self._client = None
-        self._cluster = None
+        self._client: Any = None
+        self._cluster: Any = None
+        self.executor: Any = None
         if executor is not None:
             self.executor = executor
             self.description = f"{type(executor).__name__} (given)"
@@ -307,12 +308,13 @@ class ExecutorHandle:
         """Shut the executor down; ``terminate`` also ends running worker processes."""
         if not self._own:
             return
-        if terminate:
+        if terminate and self.executor is not None:
             for proc in list(getattr(self.executor, "_processes", {}).values() or []):
                 with contextlib.suppress(Exception):
                     proc.terminate()
-        with contextlib.suppress(Exception):
-            self.executor.shutdown(wait=not terminate, cancel_futures=True)
+        if self.executor is not None:
+            with contextlib.suppress(Exception):
+                self.executor.shutdown(wait=not terminate, cancel_futures=True)
         if self._client is not None:
             with contextlib.suppress(Exception):
                 self._client.close()
@@ -614,7 +616,9 @@ def _prepare_dir(store: SweepStore, exp: Experiment, resume: bool, started: str
                 f"(sha256 {str(meta.get('file_hash'))[:12]} then, {exp.file_hash[:12]} now); "
                 "use a new --out")
         return store.plan(), meta
-    if store.path.exists() and any(store.path.iterdir()):
+    ours = {"design.parquet", "plan.parquet", "experiment.toml", "base_params.json"}
+    if store.path.exists() and any(not (f.name in ours or f.name.endswith(".tmp"))
+                                   for f in store.path.iterdir()):
         raise SweepDirError(f"{store.path} exists, is not empty and holds no sweep: "
                             "choose another --out")
     store.path.mkdir(parents=True, exist_ok=True)
