@@ -24,7 +24,7 @@ EXPERIMENTS = ROOT / "experiments"
 DOCS = ROOT / "docs" / "results"
 RAW = ROOT / "results" / "experiments"
 
-__all__ = ["ROOT", "EXPERIMENTS", "DOCS", "RAW", "Timer", "machine", "workers",
+__all__ = ["ROOT", "EXPERIMENTS", "DOCS", "RAW", "Timer", "machine", "workers", "sweep",
            "in_field_graduates", "window_sum", "paired_vs_reference", "bootstrap_ratio",
            "fmt_ci", "md_table"]
 
@@ -50,6 +50,27 @@ def machine() -> str:
     """One line describing this machine, for the runtime notes."""
     return (f"{platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}, {workers()} worker processes")
+
+
+def sweep(name: str) -> Any:
+    """Run or resume ``experiments/<name>.toml`` into ``results/experiments/<name>``.
+
+    If the directory holds a sweep of an older experiment file or older model code, it
+    is kept under a ``.stale-<time>`` name and the sweep starts afresh.
+    """
+    from ecosim.store import SweepDirError
+    from ecosim.sweep import run_sweep
+
+    exp, out = EXPERIMENTS / f"{name}.toml", RAW / name
+    try:
+        return run_sweep(exp, out, workers=workers(), resume=True)
+    except SweepDirError as e:
+        if "cannot resume" not in str(e):
+            raise
+        stale = out.with_name(f"{name}.stale-{time.strftime('%Y%m%d-%H%M%S')}")
+        out.rename(stale)
+        print(f"{e}\nkept the old sweep as {stale}; starting afresh")
+        return run_sweep(exp, out, workers=workers(), resume=True)
 
 
 def in_field_graduates(series: pd.DataFrame, first_step: int, last_step: int) -> pd.Series:

@@ -22,13 +22,12 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     DOCS,
-    EXPERIMENTS,
     RAW,
     Timer,
     fmt_ci,
     machine,
     md_table,
-    workers,
+    sweep,
 )
 
 NAME = "ip_protection_sharing"
@@ -64,13 +63,11 @@ def main() -> None:
 
     from ecosim.compare import PALETTE
     from ecosim.store import SweepStore
-    from ecosim.sweep import run_sweep
 
     out = DOCS / NAME
     out.mkdir(parents=True, exist_ok=True)
     with Timer() as t:
-        rep = run_sweep(EXPERIMENTS / f"{NAME}.toml", RAW / NAME, workers=workers(),
-                        resume=True)
+        rep = sweep(NAME)
     print(rep.text())
     store = SweepStore(RAW / NAME)
     res = store.results(include_failed=False)

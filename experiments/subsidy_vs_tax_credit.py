@@ -24,7 +24,6 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     DOCS,
-    EXPERIMENTS,
     RAW,
     Timer,
     bootstrap_ratio,
@@ -33,8 +32,8 @@ from _common import (  # noqa: E402
     machine,
     md_table,
     paired_vs_reference,
+    sweep,
     window_sum,
-    workers,
 )
 
 NAME = "subsidy_vs_tax_credit"
@@ -59,13 +58,11 @@ def main() -> None:
     """Run (or resume) the sweep, analyse it, write figures and the result."""
     from ecosim.compare import PALETTE
     from ecosim.store import SweepStore
-    from ecosim.sweep import run_sweep
 
     out = DOCS / NAME
     out.mkdir(parents=True, exist_ok=True)
     with Timer() as t:
-        rep = run_sweep(EXPERIMENTS / f"{NAME}.toml", RAW / NAME, workers=workers(),
-                        resume=True)
+        rep = sweep(NAME)
     print(rep.text())
     store = SweepStore(RAW / NAME)
     runs = per_run_table(store)

@@ -64,7 +64,7 @@ def _run(params: dict[str, Any], seed: int, check: Callable[[EcosystemModel], No
 def _check_accounting(m: EcosystemModel) -> None:
     a = m.accounting()
     assert a["entered"] == sum(a[k] for k in ACCOUNT), a
-    assert m.pop.n == a["enrolled"] + a["searching"] + a["employed"] + a["unemployed"]
+    assert m.pop.n_alive == a["enrolled"] + a["searching"] + a["employed"] + a["unemployed"]
     assert all(v >= 0 for v in a.values()), a
 
 

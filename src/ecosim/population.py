@@ -3,8 +3,9 @@
 Students are many and simple (DESIGN §9): each attribute is one array and every process
 acts on all students at once through masks. There is no Python loop over students.
 Records of students who leave the model (further study, dropout, settled in a job,
-left the region) are removed by :meth:`StudentPopulation.compact`; the model keeps
-counters of them so that every entrant is accounted for.
+left the region) are marked ``Status.GONE`` during a step and removed once at its end
+by :meth:`StudentPopulation.drop_gone`; the model keeps counters of them so that every
+entrant is accounted for.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Status:
     SEARCHING = 1  # graduated this step, looking for a first job
     EMPLOYED = 2
     UNEMPLOYED = 3  # graduated, searched at least once without success
+    GONE = 9  # left the model this step (counted by the model); dropped at step end
 
     NAMES = {0: "enrolled", 1: "searching", 2: "employed", 3: "unemployed"}
 
@@ -64,7 +66,8 @@ class StudentPopulation:
         self._buf: dict[str, np.ndarray] = {
             k: np.full(self._cap, fill, dtype=dt) for k, (dt, fill) in _FIELDS.items()
         }
-        self._comp = np.zeros((self._cap, len(COMPETENCIES)), dtype=np.float32)
+        # One contiguous row per competency (column operations are the hot path).
+        self._comp = np.zeros((len(COMPETENCIES), self._cap), dtype=np.float32)
 
     # -- array access ------------------------------------------------------------
     def __getattr__(self, name: str) -> np.ndarray:
@@ -73,10 +76,21 @@ class StudentPopulation:
             return buf[name][: self.n]
         raise AttributeError(name)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _FIELDS:
+            raise AttributeError(
+                f"StudentPopulation.{name} is a view of a buffer: assign into it "
+                f"(pop.{name}[mask] = ...) instead of rebinding it")
+        object.__setattr__(self, name, value)
+
     @property
     def competency(self) -> np.ndarray:
-        """Competency matrix ``(n, 5)``."""
-        return self._comp[: self.n]
+        """Competency matrix ``(n, 5)`` (a writable view)."""
+        return self._comp[:, : self.n].T
+
+    def competency_row(self, j: int) -> np.ndarray:
+        """Competency ``j`` of every record, as a contiguous writable view of length n."""
+        return self._comp[j, : self.n]
 
     def __len__(self) -> int:
         return self.n
@@ -95,17 +109,17 @@ class StudentPopulation:
                 grown = np.full(new_cap, fill, dtype=dt)
                 grown[: self.n] = self._buf[k][: self.n]
                 self._buf[k] = grown
-            comp = np.zeros((new_cap, len(COMPETENCIES)), dtype=np.float32)
-            comp[: self.n] = self._comp[: self.n]
+            comp = np.zeros((len(COMPETENCIES), new_cap), dtype=np.float32)
+            comp[:, : self.n] = self._comp[:, : self.n]
             self._comp = comp
             self._cap = new_cap
         sl = slice(self.n, need)
         for k, (_, fill) in _FIELDS.items():
             self._buf[k][sl] = fill
-        self._comp[sl] = 0.0
+        self._comp[:, sl] = 0.0
         for k, v in values.items():
             if k == "competency":
-                self._comp[sl] = v
+                self._comp[:, sl] = np.asarray(v).T
             else:
                 self._buf[k][sl] = v
         self.n = need
@@ -117,8 +131,20 @@ class StudentPopulation:
         m = idx.size
         for k in _FIELDS:
             self._buf[k][:m] = self._buf[k][idx]
-        self._comp[:m] = self._comp[idx]
+        self._comp[:, :m] = self._comp[:, idx]
         self.n = m
+
+    @property
+    def n_alive(self) -> int:
+        """Records still in the model (not marked :attr:`Status.GONE`)."""
+        return self.n - int(np.count_nonzero(self.status == Status.GONE))
+
+    def drop_gone(self, threshold: float = 0.0) -> None:
+        """Remove the records marked :attr:`Status.GONE` once they are more than
+        ``threshold`` of all records (processes skip them until then)."""
+        gone = self.status == Status.GONE
+        if gone.any() and np.count_nonzero(gone) > threshold * self.n:
+            self.compact(~gone)
 
     def count(self, status: int) -> int:
         """Number of records with a given status."""

@@ -161,11 +161,33 @@ def _prepare_worker() -> None:
         gc.freeze()
 
 
-def _init_pool_worker() -> None:
-    """Process-pool initializer: leave Ctrl-C to the parent (it stops cleanly)."""
+def _init_pool_worker(parent_pid: int | None = None) -> None:
+    """Process-pool initializer: leave Ctrl-C to the parent, exit if the parent dies.
+
+    A pool worker blocks on its task queue forever when the sweep process is killed
+    (SIGKILL, out of memory): a watchdog thread ends the worker then, which in turn lets
+    the forkserver exit. No orphan processes are left behind.
+    """
     with contextlib.suppress(ValueError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent_pid:
+        threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True,
+                         name="ecosim-parent-watchdog").start()
     _prepare_worker()
+
+
+def _watch_parent(parent_pid: int, interval: float = 1.0) -> None:
+    """Exit this worker process as soon as ``parent_pid`` is gone."""
+    try:
+        import psutil
+
+        alive = psutil.pid_exists
+    except ImportError:  # pragma: no cover - psutil comes with dask[distributed]
+        def alive(pid: int) -> bool:
+            return os.getppid() != 1
+    while alive(parent_pid):
+        time.sleep(interval)
+    os._exit(1)
 
 
 def _worker_rss_mb() -> float:
@@ -253,7 +275,7 @@ class ExecutorHandle:
         ctx = _mp_context(self.start_method)
         self.executor = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=ctx, initializer=_init_pool_worker,
-            max_tasks_per_child=self.max_tasks_per_child)
+            initargs=(os.getpid(),), max_tasks_per_child=self.max_tasks_per_child)
         self.capacity = self.workers
         self.description = (f"process pool: {self.workers} workers ({ctx.get_start_method()}, "
                             f"recycled every {self.max_tasks_per_child} runs)")
