@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -88,9 +89,11 @@ def server() -> Iterator[dict]:
                 pytest.fail(f"ecosim app did not answer within {START_TIMEOUT:.0f} s")
             time.sleep(0.1)
         ready = time.perf_counter() - t0
-        yield {"url": url, "t0": t0, "ready": ready, "log": log_path, "port": port}
+        yield {"url": url, "t0": t0, "ready": ready, "log": log_path, "port": port,
+               "proc": proc}
     finally:
-        proc.terminate()
+        if proc.poll() is None:
+            proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover
@@ -192,6 +195,10 @@ def test_demo_in_chromium_offline(server) -> None:
             expect(page.get_by_text("Step: 1")).to_be_visible()
             page.wait_for_timeout(800)
             page.screenshot(path=str(ARTIFACTS / "browser-demo.png"), full_page=True)
+            # leave the model playing: Ctrl-C must still stop the server (next test)
+            page.get_by_role("button", name="▶").click()
+            expect(page.get_by_role("button", name="❚❚")).to_be_visible()
+            expect(page.get_by_text("Step: 3")).to_be_visible(timeout=10_000)
         finally:
             browser.close()
     assert failed == [], f"requests failed (offline proof): {failed}"
@@ -199,6 +206,20 @@ def test_demo_in_chromium_offline(server) -> None:
     assert page_errors == [], f"page errors: {page_errors}"
     assert outside == [], f"the page asked for something outside this computer: {outside}"
     log = server["log"].read_text()
+    assert "Traceback" not in log, log[-3000:]
+
+
+def test_ctrl_c_stops_the_server_even_while_playing(server) -> None:
+    proc = server["proc"]
+    assert proc.poll() is None, "server died early"
+    proc.send_signal(signal.SIGINT)
+    try:
+        code = proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        pytest.fail("ecosim app did not stop within 15 s of Ctrl-C")
+    log = server["log"].read_text()
+    assert code == 0, log[-2000:]
+    assert "ecosim app: stopped" in log
     assert "Traceback" not in log, log[-3000:]
 
 

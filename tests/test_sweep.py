@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psutil
 import pyarrow.parquet as pq
 import pytest
 from experiment_support import (
@@ -237,8 +238,12 @@ def test_resume_after_sigkill_and_ctrl_c(tmp_path: Path) -> None:
 
     proc = _sweep_cli(exp, out)
     _wait_for_new_part(proc, out, 0)
+    helpers = psutil.Process(proc.pid).children(recursive=True)  # forkserver, workers
+    assert helpers
     proc.send_signal(signal.SIGKILL)  # no chance to clean up
     proc.wait(timeout=30)
+    _, alive = psutil.wait_procs(helpers, timeout=15)
+    assert not alive, f"orphans left by the killed sweep: {alive}"
     done_after_kill = len(SweepStore(out).finished())
     assert 0 < done_after_kill < 80
     assert (out / ".lock").exists()  # left behind by the killed process

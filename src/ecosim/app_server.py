@@ -28,6 +28,7 @@ import sys
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NoReturn
 
 __all__ = [
     "DEFAULT_HOST",
@@ -179,7 +180,8 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
-          host_explicit: bool = False, open_browser: bool = False) -> int:
+          host_explicit: bool = False, open_browser: bool = False,
+          exit_when_done: bool = True) -> int:
     """Start the demo server in this process and block until it stops (Ctrl-C).
 
     Args:
@@ -188,6 +190,8 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
         port: TCP port (0 picks a free one).
         host_explicit: whether the user typed ``--host`` (required for non-loopback).
         open_browser: open the page in the default browser once the server is up.
+        exit_when_done: end the process once the server has stopped (see
+            :func:`_exit_now`); otherwise return 0.
 
     Raises:
         HostError: non-loopback host without ``--host``, or the port is taken.
@@ -207,6 +211,7 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
     problems = ensure_offline_assets()
     for p in problems:
         print(f"ecosim app: warning: {p}", file=sys.stderr)
+    import click
     from solara.__main__ import run as solara_run
 
     # Mesa 3.3.1's ComponentsView trips solara's hook linter on import; harmless here.
@@ -222,8 +227,26 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
     args = ["ecosim.app", "--host", host, "--port", str(port), "--production",
             "--open" if open_browser else "--no-open", "--no-check-version",
             "--log-level-uvicorn", "warning"]
-    solara_run.main(args=args, prog_name="ecosim app", standalone_mode=False)
+    # plain-http on localhost is expected here; solara warns about cookies on every visit
+    warnings.filterwarnings("ignore", message=r"Cookies with samesite=none", category=UserWarning)
+    with contextlib.suppress(KeyboardInterrupt, click.exceptions.Abort):
+        # returns (or raises, on Ctrl-C) once uvicorn has shut down gracefully
+        solara_run.main(args=args, prog_name="ecosim app", standalone_mode=False)
+    print("ecosim app: stopped", flush=True)
+    if exit_when_done:
+        _exit_now(0)
     return 0
+
+
+def _exit_now(code: int) -> NoReturn:
+    """Leave once the server has stopped, without waiting for the page's worker threads.
+
+    A model left playing in a browser tab runs in a non-daemon thread that would keep
+    Python alive after Ctrl-C; the server is down, so nothing is lost by leaving now.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _port(text: str) -> int:

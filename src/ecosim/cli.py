@@ -27,8 +27,8 @@ class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose usage errors are one line: ``ecosim: error: ...``."""
 
     def error(self, message: str):  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"ecosim: error: {self.prog.split()[-1]}: {message}"
-                              f" (see '{self.prog} --help')\n")
+        where = "" if self.prog == "ecosim" else f"{self.prog.split()[-1]}: "
+        self.exit(EXIT_USAGE, f"ecosim: error: {where}{message} (see '{self.prog} --help')\n")
 
 
 def _positive_int(text: str) -> int:

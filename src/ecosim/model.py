@@ -7,8 +7,9 @@ Community") it models. Students are a NumPy population updated in bulk; schools 
 enterprises are Mesa agents whose state lives in arrays (one row per agent, so a process
 updates all of them at once); the government is a Mesa agent holding its own ledger.
 
-Internal constants below are calibration choices; each says where its value comes from
-(a source in ``facts.md`` or the modeller's reasoning, see ``docs/ODD.md`` §7).
+Internal constants below are calibration choices; each says where its value comes from:
+a source in ``facts.md``, a calibration target it was tuned to, or "assumption" (the
+modeller's judgement, open to sensitivity analysis); see ``docs/ODD.md`` §7.
 """
 
 from __future__ import annotations
@@ -47,11 +48,13 @@ IP_RISK_COST = 8_000.0  # yuan/intern/semester at full sensitivity and no protec
 PERCEPTION_FLOOR = 0.4  # an unaware firm perceives 40% of cooperation's benefits (assumption)
 CHOICE_NOISE = 5_000.0  # yuan: logit scale of the bounded-rational choice (assumption)
 SEARCH_CONTACTS = 2.0  # contacts per programme and semester without a platform (assumption)
-LOCAL_SEARCH = 0.8  # share of partner search inside the school's district without platform
-DEPTH_SLOTS = np.array([0.0, 1.0, 1.5, 2.0])  # intern slots per mentor by depth 1..3
-DEPTH_EXPOSURE = np.array([0.0, 0.5, 1.0, 1.5])  # IP exposure by depth
-DEPTH_SHARING = np.array([0.0, 0.25, 1.0, 2.5])  # resources shared by depth
-SHARE_UNIT = 20_000.0  # yuan/semester shared by a willing depth-2 partner with 4 mentors
+LOCAL_SEARCH = 0.8  # share of partner search in the school's own district (assumption)
+# By depth 1..3 (index 0 unused), assumptions: order classes and joint labs host more
+# interns per mentor, expose more core technology and share much more equipment.
+DEPTH_SLOTS = np.array([0.0, 1.0, 1.5, 2.0])  # intern slots per mentor
+DEPTH_EXPOSURE = np.array([0.0, 0.5, 1.0, 1.5])  # IP exposure
+DEPTH_SHARING = np.array([0.0, 0.25, 1.0, 2.5])  # resources shared
+SHARE_UNIT = 20_000.0  # yuan/semester shared by a willing depth-2 partner, 4 mentors (assumption)
 SHARE_OPPORTUNITY_COST = 0.3  # firm's cost per yuan of equipment/know-how lent
 # Break-up hazard per semester (assumptions, tuned so that a satisfied depth-1 partnership
 # lasts ~25 years and a dissatisfied one a few semesters; evolutionary-game studies find
@@ -65,7 +68,8 @@ TEACHER_PRACTICE_COST = 20_000.0  # yuan per teacher-semester in an enterprise (
 TEACHER_ATTRITION = 0.02  # per semester: retirement, moves, skills going stale
 STUDENTS_PER_TEACHER = 18.0  # order of magnitude of Chinese vocational schools (assumption)
 GAP_SCALE = 0.5  # frontier units at which alignment falls to 1/e
-# Share of the curriculum's gap to the frontier closed per semester without partners
+# Share of the curriculum's gap to the frontier closed per semester from the school's own
+# effort, before partners, dual-qualified teachers and management add to it
 # (a programme revision every ~12 years; assumption).
 CURRICULUM_BASE_SPEED = 0.04
 # Learning rates per semester, calibrated so that an average graduate reaches a skill
@@ -73,22 +77,24 @@ CURRICULUM_BASE_SPEED = 0.04
 SCHOOL_LEARNING_RATE = 0.25
 FRONTIER_LEARNING_RATE = 0.25
 INTERN_LEARNING_RATE = 0.25
-DROPOUT_BASE = 0.012  # per semester at average quality
+DROPOUT_BASE = 0.012  # per semester at average quality: ~7% of a cohort (assumption)
 APPLICATIONS_BASE = 3  # applications per graduate and semester without help (assumption)
-P_IN_SECTOR = 0.75  # share of applications to the programme's own sector
-P_LOCAL = 0.45  # share of applications in the own district without platform
+P_IN_SECTOR = 0.75  # applications to the programme's own sector; calibrated: in-field ~70%
+P_LOCAL = 0.45  # applications restricted to the own district; calibrated: ~70% local jobs
 HIRE_THRESHOLD = 0.36  # minimum skill fit (+0.1 × tech level); calibrated: ≥90% placement
 INTERN_BONUS = 0.05  # head start of a firm's own former intern
 ADEQUATE_FIT = 0.5  # skill fit counted as "in-field" (skill-matched)
-MATCHING_ROUNDS = 3  # offer/accept rounds per semester (deferred acceptance, truncated)
+MATCHING_ROUNDS = 3  # offer/accept rounds per semester; an accepted offer is final
 MAX_UNEMPLOYED_STEPS = 4  # after two years without a job a graduate leaves the region
 SETTLED_AFTER = 2  # employed records are dropped two steps after graduation
-LABOUR_DEMAND_RATIO = 1.05  # new entry vacancies per labour-market graduate per year
+LABOUR_DEMAND_RATIO = 1.05  # new entry vacancies per labour-market graduate a year (assumption:
+#                             mild excess demand, the "talent shortage" of seed paper §1)
 # Expected share of a cohort that reaches the labour market (completes, no further
-# study); only used to size initial demand: 0.93 completion × ~0.7 not studying on.
+# study): 0.93 completion × ~0.7 not studying on. Sizes each enterprise's yearly hiring
+# need (which then grows with demand), not the supply.
 EXPECTED_LABOUR_MARKET_SHARE = 0.65
 REFERENCE_FIT = 0.6  # intern skill fit at which output equals intern_productivity × wage
-VACANCY_PERSISTENCE = 0.3  # unfilled vacancies still open next semester
+VACANCY_PERSISTENCE = 0.3  # share of unfilled vacancies still open next semester (assumption)
 TRACK_BIAS = 1.05  # gives ≈45% vocational entrants at stigma 0.5 (facts.md: 41% / 47%)
 DISTANCE_PENALTY = 1.5  # logit utility cost of a school in another district (assumption)
 PROMOTION_COST_PER_FIRM = 400.0  # yuan/semester at full intensity
@@ -892,8 +898,9 @@ class EcosystemModel(mesa.Model):
         pop.status[grads] = Status.SEARCHING
         pop.grad_step[grads] = t
         pop.search_steps[grads] = 0
-        # Career services: the school's earmarked budget is spent on its graduates.
-        n_by_school = np.bincount(pop.school[grads], minlength=self.n_schools)
+        # Career services: the school's earmarked budget (claimed for every final-semester
+        # student) is shared by all its graduates; those entering the labour market use it.
+        n_by_school = np.bincount(pop.school[done], minlength=self.n_schools)
         per_grad = np.where(n_by_school > 0, ss["career_budget"] / np.maximum(n_by_school, 1),
                             0.0)
         pop.support[grads] = per_grad[pop.school[grads]]
@@ -1017,10 +1024,14 @@ class EcosystemModel(mesa.Model):
             p = np.where(self.offers, self.prospects[None, :], np.nan)
             dev = p - np.nanmean(np.where(self.offers, p, np.nan), axis=1, keepdims=True)
             total = self.seats.sum(axis=1, keepdims=True)
-            change = np.clip(2 * np.nan_to_num(dev), -1, 1) * self.capacity_flexibility
+            flex = self.capacity_flexibility
+            change = np.clip(2 * np.nan_to_num(dev), -1, 1) * flex
             new = self.seats * (1 + change)
             new = np.where(self.offers, np.maximum(new, 0.02 * total), 0)
-            self.seats = new * total / np.maximum(new.sum(axis=1, keepdims=True), 1e-9)
+            new = new * total / np.maximum(new.sum(axis=1, keepdims=True), 1e-9)
+            # Keep every programme within ±flex of last year's seats (the policy's cap);
+            # a school's total may drift slightly after this clip.
+            self.seats = np.clip(new, self.seats * (1 - flex), self.seats * (1 + flex))
         N = self.cohort_size
         ability = np.clip(rng.normal(1.0, self.ability_sd, N), 0.3, 2.0)
         home = rng.integers(0, self.n_districts, N)
@@ -1290,8 +1301,8 @@ class EcosystemModel(mesa.Model):
         return df.reset_index()
 
     def sector_frame(self) -> pd.DataFrame:
-        """Per-sector table: step × sector with graduates, hires, in-field, vacancies,
-        shortage, frontier and alignment."""
+        """Per-sector table: step × sector with graduates, hires, in_field, vacancies
+        (open), new_vacancies, shortage (unfilled after matching), frontier, alignment."""
         return pd.DataFrame.from_records(self.sector_records)
 
     def accounting(self) -> dict[str, int]:

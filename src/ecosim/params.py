@@ -204,7 +204,7 @@ _STRUCTURE = [
     _p("management_quality", "structure", float, 0.5, 0.0, 1.0, "index",
        "mean school management quality (timely help for students in practice)"),
     _p("region", "structure", str, "generic", None, None, "",
-       "sector set of the region: 'generic' or 'deyang'"),
+       "sector set of the region: " + " or ".join(repr(r) for r in SECTOR_SETS)),
 ]
 
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in _LEVERS + _UNCERTAINTIES + _STRUCTURE}
@@ -250,7 +250,8 @@ _OUTCOMES = [
     Outcome("new_vacancies", "jobs", "new vacancies opened this step", False),
     Outcome("open_vacancies", "jobs", "vacancies open this step (new + carried over)", False),
     Outcome("mean_time_to_job", "semesters",
-            "latest cohort's employed: semesters searched before the job (0 = at once)", False),
+            "latest cohort's employed: mean semesters searched before the job (0 = hired in the "
+            "graduation semester; measured six months on, so at most 1)", False),
     Outcome("unemployed", "people", "graduates searching or unemployed after this step", False),
     Outcome("students_alive", "students", "students and graduates tracked by the model", False),
     Outcome("partnerships", "edges", "active school–enterprise partnerships", False),
