@@ -25,6 +25,7 @@ DOCS = ROOT / "docs" / "results"
 RAW = ROOT / "results" / "experiments"
 
 __all__ = ["ROOT", "EXPERIMENTS", "DOCS", "RAW", "Timer", "machine", "workers", "sweep",
+           "runtime",
            "in_field_graduates", "window_sum", "paired_vs_reference", "bootstrap_ratio",
            "fmt_ci", "md_table"]
 
@@ -71,6 +72,15 @@ def sweep(name: str) -> Any:
         out.rename(stale)
         print(f"{e}\nkept the old sweep as {stale}; starting afresh")
         return run_sweep(exp, out, workers=workers(), resume=True)
+
+
+def runtime(store: Any) -> str:
+    """Wall time of a sweep: the sum over its sessions (resumes included)."""
+    sessions = store.read_metadata().get("sessions", [])
+    total = sum(float(s.get("elapsed_s", 0.0)) for s in sessions)
+    ran = [s for s in sessions if s.get("ran")]
+    return f"{total:.0f} s of sweep wall time" + (
+        f" (in {len(ran)} sessions)" if len(ran) > 1 else "")
 
 
 def in_field_graduates(series: pd.DataFrame, first_step: int, last_step: int) -> pd.Series:

@@ -27,6 +27,7 @@ from _common import (  # noqa: E402
     fmt_ci,
     machine,
     md_table,
+    runtime,
     sweep,
 )
 
@@ -139,8 +140,9 @@ strong protection (0.9).
 enterprise's sensitivity; `resources_shared` is in yuan per semester of equipment and
 know-how lent to schools.
 
-**Runtime.** {rep.n_runs} runs ({rep.ran} executed now, {rep.skipped} reused), wall
-time {t.seconds:.0f} s on {machine()}. Files: `summary.csv` (every grid point, mean and
+**Runtime.** {rep.n_runs} runs in {runtime(store)} on {machine()} (this invocation:
+{t.seconds:.0f} s, {rep.ran} runs executed, {rep.skipped} reused).
+Files: `summary.csv` (every grid point, mean and
 CI), `incentive_effects.csv`, `sharing_by_protection.png`. Raw sweep:
 `results/experiments/{NAME}/`.
 """

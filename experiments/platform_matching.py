@@ -27,6 +27,7 @@ from _common import (  # noqa: E402
     machine,
     md_table,
     paired_vs_reference,
+    runtime,
     sweep,
 )
 
@@ -124,8 +125,9 @@ paired by seed.
 internship placement and job search (DESIGN §4.3, §4.7, §4.10); it widens reach beyond
 the school's district, which can lower local retention.
 
-**Runtime.** {rep.n_runs} runs ({rep.ran} executed now, {rep.skipped} reused), wall
-time {t.seconds:.0f} s on {machine()}. Raw sweep: `results/experiments/{NAME}/`.
+**Runtime.** {rep.n_runs} runs in {runtime(store)} on {machine()} (this invocation:
+{t.seconds:.0f} s, {rep.ran} runs executed, {rep.skipped} reused).
+Raw sweep: `results/experiments/{NAME}/`.
 """
     (out / "README.md").write_text(text, encoding="utf-8")
     print(f"wrote {out}/README.md")

@@ -32,6 +32,7 @@ from _common import (  # noqa: E402
     machine,
     md_table,
     paired_vs_reference,
+    runtime,
     sweep,
     window_sum,
 )
@@ -52,6 +53,36 @@ def per_run_table(store) -> pd.DataFrame:
     df = df.join([ifg, sub, tax]).reset_index()
     df["instrument_yuan"] = df["subsidy_yuan"] + df["tax_credit_yuan"]
     return df
+
+
+def describe(label: str, rows: pd.DataFrame, factor: str, level_fmt: str) -> str:
+    """One paragraph on an instrument: clear effects, value for money, deadweight."""
+    rows = rows.sort_values(factor)
+    clear = rows[rows["extra_in_field_low"] > 0]
+    lv = [level_fmt.format(v) for v in rows[factor]]
+    parts = [f"{label} ({', '.join(lv)}): extra in-field graduates over semesters "
+             f"{FIRST}–{LAST} range from {rows.extra_in_field.min():+,.0f} to "
+             f"{rows.extra_in_field.max():+,.0f} for {rows.extra_million_yuan.min():,.1f}–"
+             f"{rows.extra_million_yuan.max():,.1f} M yuan;"]
+    if len(clear) == len(rows):
+        parts.append("every level is clearly above zero;")
+    elif len(clear):
+        levels = ", ".join(level_fmt.format(v) for v in clear[factor])
+        parts.append(f"clearly above zero only at {levels};")
+    else:
+        parts.append("no level is clearly different from zero;")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    def per_m(r: pd.Series) -> str:
+        return fmt_ci(r.per_million_yuan, r.per_million_low, r.per_million_high, 1)
+
+    parts.append(f"extra in-field graduates per million yuan {per_m(first)} at "
+                 f"{level_fmt.format(first[factor])} and {per_m(last)} at "
+                 f"{level_fmt.format(last[factor])}")
+    dw = rows["subsidy_deadweight_share"].dropna()
+    if len(dw):
+        parts[-1] += (f"; deadweight (subsidised interns at enterprises that would cooperate "
+                      f"anyway) {dw.iloc[0]:.0%} → {dw.iloc[-1]:.0%}")
+    return " ".join(parts) + "."
 
 
 def main() -> None:
@@ -149,8 +180,11 @@ def main() -> None:
     fig.savefig(out / "grid.png", dpi=130)
     plt.close(fig)
 
-    best_sub = only_sub.loc[only_sub["per_million_yuan"].idxmax()]
-    best_tax = only_tax.loc[only_tax["per_million_yuan"].idxmax()]
+    result = " ".join([describe("Internship subsidy", only_sub, "internship_subsidy",
+                                "{:,.0f} yuan"),
+                       describe("Tax credit", only_tax, "tax_credit_rate", "rate {:g}"),
+                       "An interval that includes zero means the model cannot tell the "
+                       "effect from noise at this number of replications."])
     table = summary[(summary.internship_subsidy == 0) | (summary.tax_credit_rate == 0)].copy()
     table = pd.DataFrame({
         "subsidy (yuan)": table["internship_subsidy"].map("{:,.0f}".format),
@@ -182,19 +216,7 @@ entrants a year), {store.read_metadata()['replications']} replications with comm
 rationed. In-field graduates and instrument spending are summed over semesters
 {FIRST}–{LAST}; each point is compared with the no-instrument point of the same seed.
 
-**Result.** Best value for money: subsidy {best_sub.internship_subsidy:,.0f} yuan →
-{fmt_ci(best_sub.per_million_yuan, best_sub.per_million_low, best_sub.per_million_high, 1)}
-extra in-field graduates per million yuan; tax credit {best_tax.tax_credit_rate:g} →
-{fmt_ci(best_tax.per_million_yuan, best_tax.per_million_low, best_tax.per_million_high, 1)}.
-The most the tax credit adds is {only_tax.extra_in_field.max():+,.0f} in-field graduates
-(rate {only_tax.loc[only_tax.extra_in_field.idxmax(), 'tax_credit_rate']:g}, for
-{only_tax.loc[only_tax.extra_in_field.idxmax(), 'extra_million_yuan']:,.1f} M yuan); the
-subsidy reaches {only_sub.extra_in_field.max():+,.0f} (at
-{only_sub.loc[only_sub.extra_in_field.idxmax(), 'internship_subsidy']:,.0f} yuan, for
-{only_sub.loc[only_sub.extra_in_field.idxmax(), 'extra_million_yuan']:,.1f} M yuan), with
-falling returns per yuan and rising deadweight as it grows.
-See the table for every level; an interval that includes zero means the model cannot
-tell the effect from noise at this number of replications.
+**Result.** {result}
 
 {md_table(table)}
 
@@ -207,8 +229,9 @@ enterprise decision (interns' output, mentoring cost, bounded rationality) and o
 counting all instrument spending (the tax credit is revenue forgone). Deadweight = share
 of subsidised interns at enterprises that would have cooperated anyway.
 
-**Runtime.** {rep.n_runs} runs ({rep.ran} executed now, {rep.skipped} reused), wall
-time {t.seconds:.0f} s on {machine()}. Raw sweep directory: `results/experiments/{NAME}/`
+**Runtime.** {rep.n_runs} runs in {runtime(store)} on {machine()} (this invocation:
+{t.seconds:.0f} s, {rep.ran} runs executed, {rep.skipped} reused).
+Raw sweep directory: `results/experiments/{NAME}/`
 (`ecosim results results/experiments/{NAME}`). Files here: `summary.csv` (every grid
 point), `per_yuan.png`, `grid.png`.
 """

@@ -118,6 +118,10 @@ def _listening_addresses(port: int) -> set[str]:
     return out
 
 
+def _step_number(page) -> int:
+    return int(page.locator("text=/^Step: \\d+/").inner_text().split(":")[1])
+
+
 def test_server_listens_on_loopback_only(server) -> None:
     addrs = _listening_addresses(server["port"])
     if not addrs:
@@ -195,10 +199,24 @@ def test_demo_in_chromium_offline(server) -> None:
             expect(page.get_by_text("Step: 1")).to_be_visible()
             page.wait_for_timeout(800)
             page.screenshot(path=str(ARTIFACTS / "browser-demo.png"), full_page=True)
-            # leave the model playing: Ctrl-C must still stop the server (next test)
+            # play fast, and use the page meanwhile: it must keep answering and stepping
+            # (a redraw started by the slider once kept the page busy for ever)
+            page.get_by_role("button", name="fast").click()
             page.get_by_role("button", name="▶").click()
             expect(page.get_by_role("button", name="❚❚")).to_be_visible()
-            expect(page.get_by_text("Step: 3")).to_be_visible(timeout=10_000)
+            platform = page.locator(".ecosim-slider-platform_level [role=slider]")
+            platform.focus()
+            for _ in range(3):
+                platform.press("ArrowRight")
+            expect(page.locator(".ecosim-slider-platform_level .v-label")).to_contain_text(
+                "0.03", timeout=10_000)
+            expect(page.get_by_text("Press Reset")).to_be_visible()
+            n0 = _step_number(page)
+            deadline = time.perf_counter() + 20
+            while _step_number(page) < n0 + 3 and time.perf_counter() < deadline:
+                page.wait_for_timeout(200)
+            assert _step_number(page) >= n0 + 3, "playing stalled after a slider move"
+            # leave it playing: Ctrl-C must still stop the server (next test)
         finally:
             browser.close()
     assert failed == [], f"requests failed (offline proof): {failed}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .compare import compare
+from .sa_pipeline import analyse_sweep, sensitivity_analysis
 from .model import EcosystemModel
 from .params import (
     HEADLINE_OUTCOMES,
@@ -34,4 +35,6 @@ __all__ = [
     "ParameterError",
     "__version__",
     "compare",
+    "sensitivity_analysis",
+    "analyse_sweep",
 ]

@@ -19,10 +19,14 @@ from __future__ import annotations
 import logging
 import math
 import os
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import reacton.core
 import solara
 from mesa.visualization.solara_viz import ModelController, ShowSteps
 from mesa.visualization.utils import update_counter
@@ -41,6 +45,7 @@ __all__ = [
     "slider_specs",
     "scenario_choices",
     "model_kwargs",
+    "StepGate",
     "DemoState",
     "Dashboard",
     "Page",
@@ -181,6 +186,57 @@ def _close(a: Any, b: Any) -> bool:
     return a == b
 
 
+class StepGate:
+    """Lets a model take its next step only once the page has shown the previous one.
+
+    Mesa's play loop steps in a worker thread and only *asks* for a redraw. When the
+    thread that serves the browser happens to be drawing (a slider moved, a scenario was
+    picked), it takes over the redraw, and a loop that steps again at once keeps that
+    thread redrawing for ever: the page stops answering. The gate makes the loop wait
+    until the last step has been drawn and no redraw is running (at most ``timeout``
+    seconds), so play runs at the speed the page can draw and the page stays
+    responsive; ``lock`` keeps the views from reading a model in mid-step.
+    """
+
+    def __init__(self, timeout: float = 2.0) -> None:
+        self.lock = threading.RLock()
+        self.shown = threading.Event()
+        self.shown.set()
+        self.timeout = timeout
+        self.render_context: Any = None
+
+    def attach(self, model: EcosystemModel, render_context: Any = None) -> None:
+        """Wrap ``model.step`` (the instance's, set by Mesa) once; idempotent."""
+        if render_context is not None:
+            self.render_context = render_context
+        return
+        inner: Callable[..., None] = model.step
+
+        def gated_step(*args: Any, **kwargs: Any) -> None:
+            self.shown.wait(self.timeout)
+            self._wait_until_idle()
+            self.shown.clear()
+            with self.lock:
+                inner(*args, **kwargs)
+
+        model.step = gated_step
+        model._ecosim_gate = self
+
+    def _wait_until_idle(self) -> None:
+        """Wait while another thread is drawing the page (reacton's render lock)."""
+        rc = self.render_context
+        lock = getattr(rc, "thread_lock", None)
+        if lock is None or getattr(rc, "_lock_thread", None) is threading.current_thread():
+            return
+        deadline = time.monotonic() + self.timeout
+        while lock.locked() and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def mark_shown(self) -> None:
+        """Called after the page has drawn the model's latest state."""
+        self.shown.set()
+
+
 @dataclass
 class DemoState:
     """What one browser tab holds: the model and the values the next Reset will use.
@@ -201,6 +257,7 @@ class DemoState:
     speed: solara.Reactive[str]
     message: solara.Reactive[str]
     choices: dict[str, Scenario]
+    gate: StepGate = field(default_factory=StepGate)
 
     @classmethod
     def create(cls, scenario: str | None = None) -> DemoState:
@@ -285,13 +342,14 @@ _CSS = """
 
 
 @solara.component
-def FigureView(model: EcosystemModel, name: str) -> None:
+def FigureView(model: EcosystemModel, name: str, lock: Any) -> None:
     """One matplotlib view, redrawn when the model steps or is replaced."""
     counter = update_counter.get()
 
     def draw() -> bytes | str:
         try:
-            return FIGURES[name](model)
+            with lock:
+                return FIGURES[name](model)
         except Exception as e:  # never show a traceback to a class
             log.exception("drawing %s failed", name)
             return f"This chart could not be drawn ({type(e).__name__}); press Reset."
@@ -305,13 +363,14 @@ def FigureView(model: EcosystemModel, name: str) -> None:
 
 
 @solara.component
-def ChartView(model: EcosystemModel, name: str) -> None:
+def ChartView(model: EcosystemModel, name: str, lock: Any) -> None:
     """One Vega-Lite chart (drawn by the browser), rebuilt when the model steps."""
     counter = update_counter.get()
 
     def build() -> dict | str:
         try:
-            return CHARTS[name](model)
+            with lock:
+                return CHARTS[name](model)
         except Exception as e:  # never show a traceback to a class
             log.exception("chart %s failed", name)
             return f"This chart could not be drawn ({type(e).__name__}); press Reset."
@@ -325,15 +384,18 @@ def ChartView(model: EcosystemModel, name: str) -> None:
 
 
 @solara.component
-def HeadlinePanel(model: EcosystemModel) -> None:
+def HeadlinePanel(model: EcosystemModel, lock: Any) -> None:
     """Headline numbers with plain-language labels and the change since the start."""
     update_counter.get()
-    year = model.steps / 2
+    with lock:
+        steps = model.steps
+        heads = headline_numbers(model)
+    year = steps / 2
     with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
-        solara.Text(f"Semester {model.steps}", classes=["ecosim-step"])
+        solara.Text(f"Semester {steps}", classes=["ecosim-step"])
         solara.Text(f"({year:g} years simulated)")
     with solara.Div(classes=["ecosim-tiles"]):
-        for h in headline_numbers(model):
+        for h in heads:
             solara.HTML(tag="div", classes=["ecosim-tile"], unsafe_innerHTML=(
                 f'<div class="num">{h.value}</div><div class="lab">{h.label}</div>'
                 f'<div class="chg">{h.change or "&nbsp;"}</div>'))
@@ -397,9 +459,20 @@ def Controls(state: DemoState) -> None:
 
 
 @solara.component
+def StepShown(gate: StepGate, model: EcosystemModel) -> None:
+    """Invisible: after every drawn step, lets the play loop take the next one."""
+    counter = update_counter.get()
+    solara.use_effect(gate.mark_shown, [model, counter])
+
+
+@solara.component
 def Dashboard(state: DemoState) -> None:
     """The whole page for one state (sidebar controls + main views)."""
     model = state.model.value
+    # also models that Mesa's Reset builds
+    state.gate.attach(model, reacton.core.get_render_context(required=False))
+    lock = state.gate.lock
+    StepShown(state.gate, model)
     solara.Style(_CSS)
     solara.Title("ecosim — teaching demo")
     with solara.AppBarTitle():
@@ -407,14 +480,14 @@ def Dashboard(state: DemoState) -> None:
     with solara.Sidebar():
         Controls(state)
     with solara.Column(style={"padding": "4px 8px"}):
-        HeadlinePanel(model)
+        HeadlinePanel(model, lock)
         with solara.Columns([1, 1]):
             with solara.Column():
-                FigureView(model, "network")
-                ChartView(model, "shortage")
+                FigureView(model, "network", lock)
+                ChartView(model, "shortage", lock)
             with solara.Column():
-                ChartView(model, "trends")
-                ChartView(model, "spending")
+                ChartView(model, "trends", lock)
+                ChartView(model, "spending", lock)
 
 
 @solara.component

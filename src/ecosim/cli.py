@@ -181,6 +181,16 @@ def _register_experiments(sub: argparse._SubParsersAction) -> None:
 _EXTRA_COMMANDS.append(_register_experiments)
 
 
+def _register_sensitivity(sub: argparse._SubParsersAction) -> None:
+    """``ecosim sensitivity`` (Sobol', Morris, delta; see ecosim.sa_pipeline)."""
+    from .sa_pipeline import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS.append(_register_sensitivity)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ecosim`` console script."""
     parser = build_parser()

@@ -137,7 +137,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "compare", help="run scenarios with replications; means, CIs, differences, report",
         description="Run each scenario R times with common seeds "
                     "(SeedSequence(seed).spawn(R)) and compare headline outcomes: mean "
-                    "and 95%% CI per scenario, paired difference from the first scenario "
+                    "and 95% CI per scenario, paired difference from the first scenario "
                     "with its CI, figures and report.md.")
     c.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="scenario files or shipped names; the first is the reference")

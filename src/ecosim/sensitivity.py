@@ -10,8 +10,9 @@ The experiment pipeline (sampling through the durable runner, resume, reports) i
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,22 @@ __all__ = [
 ]
 
 COLUMNS = ["factor", "index", "value", "ci_low", "ci_high"]
+
+
+@contextlib.contextmanager
+def _seeded(seed: int) -> Iterator[int | None]:
+    """Seed for a SALib ``analyze`` call that is honoured for every seed, 0 included.
+
+    SALib ignores a falsy seed (``if seed:``) and then draws its bootstrap from the
+    global NumPy state, so seed 0 would give CIs that change from call to call. Here the
+    global state is seeded too (and restored afterwards).
+    """
+    state = np.random.get_state()
+    np.random.seed(int(seed) % 2**32)
+    try:
+        yield int(seed) if seed else None
+    finally:
+        np.random.set_state(state)
 
 
 def is_power_of_two(n: int) -> bool:
@@ -55,8 +72,10 @@ def sobol_indices(problem: dict, Y: np.ndarray, *, second_order: bool = False,
     """
     from SALib.analyze import sobol
 
-    Si = sobol.analyze(problem, np.asarray(Y, dtype=float), calc_second_order=second_order,
-                       num_resamples=num_resamples, conf_level=conf_level, seed=seed)
+    with _seeded(seed) as salib_seed:
+        Si = sobol.analyze(problem, np.asarray(Y, dtype=float),
+                           calc_second_order=second_order, num_resamples=num_resamples,
+                           conf_level=conf_level, seed=salib_seed)
     names = problem["names"]
     rows = _rows(names, "S1", Si["S1"], Si["S1_conf"]) + _rows(names, "ST", Si["ST"],
                                                                 Si["ST_conf"])
@@ -127,9 +146,10 @@ def delta_indices(problem: dict, X: np.ndarray, Y: np.ndarray, *, num_resamples:
     """
     from SALib.analyze import delta
 
-    Si = delta.analyze(problem, np.asarray(X, dtype=float), np.asarray(Y, dtype=float),
-                       num_resamples=num_resamples, conf_level=conf_level, seed=seed,
-                       method="all")
+    with _seeded(seed) as salib_seed:
+        Si = delta.analyze(problem, np.asarray(X, dtype=float), np.asarray(Y, dtype=float),
+                           num_resamples=num_resamples, conf_level=conf_level,
+                           seed=salib_seed, method="all")
     names = problem["names"]
     d_key = "delta_raw" if "delta_raw" in Si else "delta"
     return pd.DataFrame(

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .design import Experiment, build_plan, load_experiment, sample_design
+from .design import Experiment, build_plan, load_experiment, salib_problem, sample_design
 from .params import PARAMETERS
 from .runner import final_year_summary, versions
 from .store import (
@@ -449,8 +449,8 @@ def _native(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
 
 
-def _arrow_type(name: str) -> pa.DataType:
-    t = PARAMETERS[name].type
+def _arrow_type(name: str, typ: type | None = None) -> pa.DataType:
+    t = typ if typ is not None else PARAMETERS[name].type
     return {bool: pa.bool_(), int: pa.int64(), str: pa.string()}.get(t, pa.float64())
 
 
@@ -472,7 +472,8 @@ class _Writer:
         self.last_flush = self.last_manifest = time.monotonic()
         fields = [("run_id", pa.int64()), ("point_id", pa.int64()),
                   ("replication", pa.int64()), ("seed", pa.int64()), ("status", pa.string())]
-        fields += [(f, _arrow_type(f)) for f in exp.factor_names]
+        # the factor's own declaration (also for inputs of a --model function)
+        fields += [(f.name, _arrow_type(f.name, f.parameter.type)) for f in exp.factors]
         fields += [(o, pa.float64()) for o in exp.outcomes]
         fields += [("runtime_s", pa.float64()), ("worker", pa.string()),
                    ("worker_rss_mb", pa.float64()), ("error", pa.string()),
@@ -602,6 +603,7 @@ def _metadata(exp: Experiment, n_points: int, n_runs: int, started: str) -> dict
         "replications": exp.replications, "n_points": n_points, "n_runs": n_runs,
         "factor_names": exp.factor_names,
         "factors": {f.name: f.describe() for f in exp.factors},
+        "salib_problem": salib_problem(exp.factors),
         "fixed": exp.fixed,
         "outcomes": list(exp.outcomes), "series": exp.series,
         "summary_statistic": "mean over the final year (last two steps)",
@@ -631,12 +633,14 @@ def _prepare_dir(store: SweepStore, exp: Experiment, resume: bool, started: str
                 "results of two models would mix: use a new --out")
         if meta.get("file_hash") != exp.file_hash or meta.get("base_params_hash") != _base_hash(
                 exp):
-            what = ("experiment file" if meta.get("file_hash") != exp.file_hash
-                    else "base scenario")
+            if meta.get("file_hash") != exp.file_hash:
+                what, then, now = "experiment file", meta.get("file_hash"), exp.file_hash
+            else:
+                what, then, now = ("base scenario", meta.get("base_params_hash"),
+                                   _base_hash(exp))
             raise SweepDirError(
                 f"{store.path}: cannot resume: the {what} changed since the sweep started "
-                f"(sha256 {str(meta.get('file_hash'))[:12]} then, {exp.file_hash[:12]} now); "
-                "use a new --out")
+                f"(hash {str(then)[:12]} then, {str(now)[:12]} now); use a new --out")
         return store.plan(), meta
     ours = {"design.parquet", "plan.parquet", "experiment.toml", "base_params.json"}
     if store.path.exists() and any(not (f.name in ours or f.name.endswith(".tmp"))
