@@ -209,7 +209,8 @@ class StepGate:
         """Wrap ``model.step`` (the instance's, set by Mesa) once; idempotent."""
         if render_context is not None:
             self.render_context = render_context
-        return
+        if getattr(model, "_ecosim_gate", None) is self:
+            return
         inner: Callable[..., None] = model.step
 
         def gated_step(*args: Any, **kwargs: Any) -> None:

@@ -771,7 +771,7 @@ def _plots(out: Path, res: SAResult) -> list[Path]:
                                       sg["ci_high"] - sg["value"]]), 0, None)
             ax.errorbar(ms["value"], sg["value"], xerr=xerr, yerr=yerr, fmt="o", ms=4,
                         ecolor="0.6", elinewidth=0.8, capsize=2)
-            top = ms["value"].sort_values(ascending=False).index[:8]
+            top = ms["value"].sort_values(ascending=False).index[:5]
             for f in top:
                 ax.annotate(f, (ms.at[f, "value"], sg.at[f, "value"]), fontsize=7,
                             xytext=(3, 3), textcoords="offset points")
@@ -884,8 +884,9 @@ def _outcome_text(res: SAResult, o: str) -> list[str]:
     levers = rk[[kinds.get(f) == "lever" for f in rk["factor"]]]
     if len(levers) and len(levers) < len(rk):
         top_l = levers.head(3)
+        sym = {"ST": "ST", "mu_star": "μ*", "delta": "δ"}[key]
         lines.append("Among the policy levers: " + ", ".join(
-            f"{r.factor} ({key} {_g(r.value)})" for r in top_l.itertuples()) + ".")
+            f"{r.factor} ({sym} {_g(r.value)})" for r in top_l.itertuples()) + ".")
     if len(negligible):
         lines.append(f"Negligible over the ranges studied ({thr}): "
                      + ", ".join(negligible["factor"]) + ".")
@@ -1042,7 +1043,7 @@ def sensitivity_analysis(experiment: str | Path | Experiment, out: str | Path | 
                          outcomes: list[str] | None = None, num_resamples: int = 1000,
                          conf_level: float = 0.95, seed: int | None = None,
                          convergence_steps: int = 5, plots: bool = True,
-                         max_runs: int | None = None) -> SAResult:
+                         max_runs: int | None = None, flush_seconds: float = 5.0) -> SAResult:
     """Run a Sobol' / Morris (or LHS + delta) sensitivity analysis end to end.
 
     Args:
@@ -1063,6 +1064,7 @@ def sensitivity_analysis(experiment: str | Path | Experiment, out: str | Path | 
         convergence_steps: Sobol' sizes N, N/2, ..., N/2^(k-1) in the convergence study.
         plots: write figures.
         max_runs: stop after this many runs (trials); the result is then incomplete.
+        flush_seconds: write finished runs to disk at least this often.
 
     Returns:
         An :class:`SAResult` (``complete=False`` and no indices when runs are pending).
@@ -1109,7 +1111,7 @@ def sensitivity_analysis(experiment: str | Path | Experiment, out: str | Path | 
     run_fn = FunctionRun(fn_model) if fn_model else execute_run
     rep = run_sweep(exp, out / RUNS_DIR, workers=workers, dask=dask, executor=executor,
                     resume=resume, retry_failed=retry_failed, progress=progress,
-                    run_fn=run_fn, max_runs=max_runs)
+                    run_fn=run_fn, max_runs=max_runs, flush_seconds=flush_seconds)
     store = SweepStore(out / RUNS_DIR)
     meta = _sa_meta(exp, store)
     meta.update({"model_hash": model_hash, "sweep_report": rep.text(),
@@ -1250,7 +1252,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     res = sensitivity_analysis(exp, args.out, workers=args.workers, dask=args.dask,
                                resume=args.resume, retry_failed=args.retry_failed,
                                progress=False if args.no_progress else None,
-                               convergence_steps=args.convergence_steps, **common)
+                               convergence_steps=args.convergence_steps,
+                               flush_seconds=args.flush_every, **common)
     print(res.meta.get("sweep_report", ""))
     if not res.complete:
         print(f"interrupted: resume with  ecosim sensitivity {args.experiment} --out "
@@ -1272,7 +1275,7 @@ def _conf(text: str) -> float:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``ecosim sensitivity`` to the ``ecosim`` parser."""
-    from .experiment_cli import _nonneg, _positive
+    from .experiment_cli import _nonneg, _positive, _seconds
 
     s = sub.add_parser(
         "sensitivity", help="global sensitivity analysis (Sobol', Morris, delta) of outcomes",
@@ -1304,6 +1307,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="Sobol' convergence sizes N, N/2, ... (default 5)")
     s.add_argument("--no-plots", action="store_true", help="skip the figures")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument("--flush-every", type=_seconds, default=5.0, metavar="SECONDS",
+                   help="write finished runs to disk at least this often (default 5)")
     s.add_argument("--dry-run", action="store_true",
                    help="validate the file and print the design size; run nothing")
     s.set_defaults(func=cmd_sensitivity)
