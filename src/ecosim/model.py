@@ -852,6 +852,15 @@ class EcosystemModel(mesa.Model):
         semester = pop.semester
         semester += enrolled
 
+    def _fit_matrix(self, comp: np.ndarray, programme: np.ndarray) -> np.ndarray:
+        """Skill fit of each student (columns of ``comp``, shape (5, m)) for every sector:
+        an (m, K) matrix; the same formula as :meth:`_fit`."""
+        W = self.weights  # (K, 5)
+        fit = comp[1:].T @ W[:, 1:].T  # (m, K): the four general competencies
+        c0 = comp[0][:, None] * np.where(
+            programme[:, None] == np.arange(self.K)[None, :], 1.0, 0.3)
+        return fit + c0 * W[:, 0][None, :]
+
     def _fit(self, comp: np.ndarray, programme: np.ndarray, sector: np.ndarray) -> np.ndarray:
         """Skill fit (0–1) of students for jobs in ``sector``.
 
@@ -956,8 +965,11 @@ class EcosystemModel(mesa.Model):
         # Sector: own programme mostly, otherwise any sector weighted by vacancies.
         sec_vac = np.bincount(f["sector"], weights=vac, minlength=K)
         own = rng.random(who.size) < P_IN_SECTOR + 0.15 * career[who]
-        other = rng.choice(K, size=who.size, p=sec_vac / sec_vac.sum())
-        sector = np.where(own, prog[who], other)
+        sector = prog[who].astype(np.int64)
+        not_own = np.flatnonzero(~own)
+        cdf = np.cumsum(sec_vac) / sec_vac.sum()
+        sector[not_own] = np.minimum(np.searchsorted(cdf, rng.random(not_own.size),
+                                                     side="right"), K - 1)
         p_local = P_LOCAL * (1 - 0.3 * self.platform_level)
         local = rng.random(who.size) < p_local
         district = np.where(local, pop.district[seekers][who], -1)
@@ -973,7 +985,8 @@ class EcosystemModel(mesa.Model):
         _, uniq = np.unique(key, return_index=True)
         who, firm = who[uniq], firm[uniq]
         fsec = f["sector"][firm]
-        fit = self._fit(pop.competency.T[:, seekers[who]], prog[who], fsec)
+        # Fit of every seeker for every sector (n × K), then looked up per application.
+        fit = self._fit_matrix(pop.competency.T[:, seekers], prog)[who, fsec]
         is_host = firm == host[who]
         score = fit + rng.normal(0, 0.05, fit.size) + INTERN_BONUS * is_host
         threshold = HIRE_THRESHOLD + 0.1 * f["tech"][firm]
@@ -983,13 +996,18 @@ class EcosystemModel(mesa.Model):
                    + rng.random(fit.size) * 0.1)
         hired = np.zeros(n, dtype=bool)
         remaining = vac.copy()
+        # Applications sorted once by (firm, best score first); each round keeps the
+        # live ones in that order, so ranks within a firm need no new sort.
+        by_firm, _ = _group_rank(firm, -score)
+        by_firm = by_firm[score[by_firm] >= threshold[by_firm]]
         for _ in range(MATCHING_ROUNDS):
-            live = ~hired[who] & (remaining[firm] > 0) & (score >= threshold)
-            li = np.flatnonzero(live)
+            li = by_firm[~hired[who[by_firm]] & (remaining[firm[by_firm]] > 0)]
             if li.size == 0:
                 break
-            order, rank = _group_rank(firm[li], -score[li])
-            offers = li[order[rank < remaining[firm[li[order]]]]]
+            g = firm[li]
+            starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+            rank = np.arange(li.size) - np.repeat(starts, np.diff(np.r_[starts, li.size]))
+            offers = li[rank < remaining[g]]
             # Each seeker accepts the best offer.
             o_order, o_rank = _group_rank(who[offers], -utility[offers])
             acc = offers[o_order[o_rank == 0]]

@@ -1,0 +1,81 @@
+"""Where the time goes: seconds per process of DESIGN §4, benchmark_county, 40 steps.
+
+Each process method of one model instance is wrapped with a timer; the table (share of
+the step time per process) is printed and written into docs/performance.md between the
+``bench_profile`` markers. Run by ``make bench``; for a call-level view use
+``python -m cProfile -s tottime benchmarks/bench_profile.py --no-doc``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from ecosim.model import EcosystemModel
+from ecosim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench_profile:start -->", "<!-- bench_profile:end -->"
+PROCESSES = ("move_technology_and_demand", "run_government", "update_partnerships",
+             "share_resources", "train_teachers", "update_curricula", "place_interns",
+             "learn", "graduate", "match_labour_market", "enrol", "enterprises_learn",
+             "collect_data")
+
+
+def profile(scenario: str = "benchmark_county", steps: int = 40) -> tuple[dict, float]:
+    """Seconds spent in each process over ``steps`` steps, and the total step time."""
+    model = EcosystemModel(seed=1, **load_scenario(scenario).model_kwargs())
+    spent: dict[str, float] = defaultdict(float)
+    for name in PROCESSES:
+        method = getattr(model, name)
+
+        @functools.wraps(method)
+        def timed(*a, _m=method, _n=name, **k):
+            t0 = time.perf_counter()
+            try:
+                return _m(*a, **k)
+            finally:
+                spent[_n] += time.perf_counter() - t0
+
+        setattr(model, name, timed)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    return dict(spent), time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--scenario", default="benchmark_county")
+    ap.add_argument("--no-doc", action="store_true")
+    args = ap.parse_args()
+    spent, total = profile(args.scenario)
+    lines = [f"### Time per process, {args.scenario}, 40 steps ({total:.2f} s in step())", "",
+             "| # | process | seconds | share |", "|---:|---|---:|---:|"]
+    for i, name in enumerate(PROCESSES, 1):
+        lines.append(f"| {i} | `{name}` | {spent.get(name, 0):.3f} | "
+                     f"{spent.get(name, 0) / total:.0%} |")
+    other = total - sum(spent.values())
+    lines.append(f"|  | other (housekeeping, Mesa step wrapper) | {other:.3f} "
+                 f"| {other / total:.0%} |")
+    print("\n".join(lines))
+    if args.no_doc:
+        return
+    block = "\n".join([START, "## Where the time goes", "", *lines, END])
+    text = DOC.read_text() if DOC.exists() else "# Performance\n\n"
+    if START in text:
+        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text,
+                      flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    DOC.write_text(text)
+    print(f"\nwrote {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
