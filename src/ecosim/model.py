@@ -598,7 +598,8 @@ class EcosystemModel(mesa.Model):
         (default: uniform). Returns −1 where a group has no weight.
         """
         F, D = self.n_enterprises, self.n_districts
-        w = np.ones(F) if weights is None else np.asarray(weights, dtype=float)
+        w = np.ones(F, dtype=np.int64) if weights is None else np.asarray(weights)
+        integer_weights = np.issubdtype(w.dtype, np.integer)
         out = np.full(sector.size, -1, dtype=np.int64)
         for by_district in (True, False):
             if by_district:
@@ -610,9 +611,19 @@ class EcosystemModel(mesa.Model):
             if not req.any():
                 continue
             order, bounds = self._firm_groups(by_district)
-            cw = np.r_[0.0, np.cumsum(w[order])]  # cw[i]: weight before sorted firm i
             r = np.flatnonzero(req)
             g = rkey[r]
+            if integer_weights:
+                # One ticket per unit of weight, grouped: a draw is an O(1) lookup.
+                tickets = np.repeat(order, w[order].astype(np.int64))
+                tb = np.r_[0, np.cumsum(w[order].astype(np.int64))][bounds]
+                start, tot = tb[g], tb[g + 1] - tb[g]
+                has = tot > 0
+                r = r[has]
+                pick = start[has] + (self.rng.random(r.size) * tot[has]).astype(np.int64)
+                out[r] = tickets[np.minimum(pick, tb[g[has] + 1] - 1)]
+                continue
+            cw = np.r_[0.0, np.cumsum(w[order])]  # cw[i]: weight before sorted firm i
             lo, hi = bounds[g], bounds[g + 1]
             start, tot = cw[lo], cw[hi] - cw[lo]
             has = tot > 0
