@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .argtypes import non_negative_int, positive_int
 from .params import OUTCOMES, PARAMETERS, ParameterError
 from .scenario import ScenarioError, apply_overrides, list_scenarios, load_scenario
 
@@ -29,26 +30,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
         where = "" if self.prog == "ecosim" else f"{self.prog.split()[-1]}: "
         self.exit(EXIT_USAGE, f"ecosim: error: {where}{message} (see '{self.prog} --help')\n")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return v
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be ≥ 0")
-    return v
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -128,8 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run one scenario and write outcomes, summary and plots")
     r.add_argument("scenario", help="scenario file or shipped name (e.g. baseline)")
-    r.add_argument("--seed", type=_seed, help="random seed (default: the scenario's)")
-    r.add_argument("--steps", type=_positive_int, help="semesters to run")
+    r.add_argument("--seed", type=non_negative_int, help="random seed (default: the scenario's)")
+    r.add_argument("--steps", type=positive_int, help="semesters to run")
     r.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="override any declared parameter, e.g. internship_subsidy=3000 "
                         "(repeatable; see 'ecosim levers --all')")

@@ -14,39 +14,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from .argtypes import non_negative_int, positive_float, positive_int
 from .scenario import ScenarioError
 
 __all__ = ["register", "cmd_compare", "cmd_sweep", "cmd_results"]
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return v
-
-
-def _nonneg(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be ≥ 0")
-    return v
-
-
-def _seconds(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be > 0")
-    return v
+_positive, _nonneg, _seconds = positive_int, non_negative_int, positive_float
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
