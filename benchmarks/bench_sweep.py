@@ -156,6 +156,19 @@ def main() -> None:
             # batch_run as most users call it: its default number_processes=1
             "b_r1": lambda k: ["batch_run", str(research), "1", "-1"],
         }
+        # Memory: many research-scale (baseline) models, 6 steps each, 20 × 20 × 2 = 800
+        # runs (quick: 10 × 10 × 2), through our sweep and batch_run's default.
+        mem_levels = 10 if quick else 20
+        memory = _write_files(d, "baseline", mem_levels, 2, 6, False)
+        n_mem = mem_levels * mem_levels * 2
+        once = {
+            "s_mem": ["sweep", str(memory), str(d / "memory_sweep"), "2"],
+            "b_mem": ["batch_run", str(memory), "1", "-1"],
+        }
+        mem = {name: _child(a) for name, a in once.items()}
+        for name, r in mem.items():
+            print(f"  {name}: {r['runs']} runs in {r['seconds']:.1f} s, parent peak "
+                  f"{r['peak_mb']:.0f} MB", file=sys.stderr)
         best: dict[str, dict] = {}
         for k in range(repeat):  # interleaved repeats; keep the fastest of each (noise)
             for name, args_of in jobs.items():
@@ -198,6 +211,13 @@ def main() -> None:
                      str(b_r1["runs"]), f"{b_r1['seconds']:.1f}",
                      f"{b_r1['runs'] / b_r1['seconds']:.2f}", f"{b_r1['peak_mb']:.0f}"))
         r_eff = r_rates[2] / r_rates[1] / 2
+        s_mem, b_mem = mem["s_mem"], mem["b_mem"]
+        rows.append((f"ecosim sweep, {n_mem} research-scale runs (6 steps), 2 workers",
+                     str(s_mem["runs"]), f"{s_mem['seconds']:.1f}",
+                     f"{s_mem['runs'] / s_mem['seconds']:.2f}", f"{s_mem['peak_mb']:.0f}"))
+        rows.append(("mesa.batch_run, same design, its default (1 process)",
+                     str(b_mem["runs"]), f"{b_mem['seconds']:.1f}",
+                     f"{b_mem['runs'] / b_mem['seconds']:.2f}", f"{b_mem['peak_mb']:.0f}"))
     load1 = os.getloadavg()[0]
 
     header = ("design", "runs", "seconds", "runs/s", "parent peak MB")
@@ -223,6 +243,11 @@ def main() -> None:
         f"**{r_rates[2] / (b_r1['runs'] / b_r1['seconds']):.2f}×** (batch_run's default, one "
         f"process, which keeps every finished model: parent peak {b_r1['peak_mb']:.0f} MB for "
         f"{b_r1['runs']} runs vs {best['r2']['peak_mb']:.0f} MB).",
+        f"- {n_mem} research-scale runs: the sweep's parent peaks at "
+        f"**{s_mem['peak_mb']:.0f} MB**, `mesa.batch_run` with its default single process at "
+        f"**{b_mem['peak_mb']:,.0f} MB** (it never frees a finished Mesa model): "
+        f"**1/{b_mem['peak_mb'] / s_mem['peak_mb']:.0f}**; runs/s "
+        f"**{(s_mem['runs'] / s_mem['seconds']) / (b_mem['runs'] / b_mem['seconds']):.2f}×**.",
         f"- Parent peak memory for the {n_big:,}-run sweep: **{sweep_peak:.0f} MB**, against "
         f"{best['w2']['peak_mb']:.0f} MB for the {best['w2']['runs']}-run sweep: it streams "
         "summaries to Parquet parts, so it does not grow with the number of runs (what "
