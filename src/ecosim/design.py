@@ -49,7 +49,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +65,14 @@ from .params import (
     coerce_value,
     suggest,
 )
-from .scenario import MAX_STEPS, Scenario, ScenarioError, find_scenario, load_scenario
+from .scenario import (
+    MAX_STEPS,
+    Scenario,
+    ScenarioError,
+    find_scenario,
+    load_scenario,
+    read_toml,
+)
 from .stats import replication_seeds, seed_to_int
 
 __all__ = [
@@ -344,14 +350,7 @@ def load_experiment(path: str | Path) -> Experiment:
         ExperimentError: one line naming the file, the field, the value and what is allowed.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ExperimentError(f"{path}: cannot read experiment file: {e.strerror}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise _err(path, f"not valid TOML: {e}") from None
+    data, raw = read_toml(path, ExperimentError, "experiment file")
     for key in data:
         if key not in TOP_KEYS:
             hint = suggest(key, TOP_KEYS)

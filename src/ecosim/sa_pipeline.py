@@ -46,7 +46,6 @@ import math
 import re
 import sys
 import time
-import tomllib
 import traceback
 import warnings as warnings_mod
 from dataclasses import dataclass, field
@@ -65,7 +64,7 @@ from .design import (
     load_experiment,
 )
 from .params import PARAMETERS, Parameter, suggest
-from .scenario import Scenario, ScenarioError
+from .scenario import Scenario, ScenarioError, read_toml
 from .sensitivity import (
     delta_indices,
     diagnose,
@@ -402,14 +401,7 @@ def load_sa_experiment(path: str | Path, model: str | None = None) -> Experiment
             and what is allowed.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise SensitivityError(f"{path}: cannot read experiment file: {e.strerror}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise _err(path, f"not valid TOML: {e}") from None
+    data, raw = read_toml(path, SensitivityError, "experiment file")
     spec = model or data.get("model")
     if spec is not None:
         if not isinstance(spec, str):

@@ -43,6 +43,7 @@ __all__ = [
     "list_scenarios",
     "apply_overrides",
     "parse_set",
+    "read_toml",
 ]
 
 SECTIONS = {"levers": "lever", "uncertainties": "uncertainty", "structure": "structure"}
@@ -124,18 +125,31 @@ def find_scenario(name_or_path: str | Path) -> Path:
     )
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: str | Path, error: type[ScenarioError] = ScenarioError,
+              what: str = "file") -> tuple[dict[str, Any], bytes]:
+    """Read a TOML file (scenario or experiment): its table and its raw bytes.
+
+    Raises:
+        ScenarioError (or the given subclass): one line naming the file and the problem.
+    """
+    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as e:
-        raise ScenarioError(f"{path}: cannot read file: {e.strerror}") from None
-    except UnicodeDecodeError as e:
-        raise ScenarioError(f"{path}: not a UTF-8 text file (byte {e.start}); TOML files "
-                            "must be UTF-8") from None
+        raise error(f"{path}: cannot read {what}: {e.strerror}") from None
     try:
-        return tomllib.loads(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise error(f"{path}: not a UTF-8 text file (byte {e.start}); TOML files "
+                    "must be UTF-8") from None
+    try:
+        return tomllib.loads(text), raw
     except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(f"{path}: not valid TOML: {e}") from None
+        raise error(f"{path}: not valid TOML: {e}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    return read_toml(path)[0]
 
 
 def _check_int(path: Path, key: str, value: Any, low: int, high: int) -> int:
