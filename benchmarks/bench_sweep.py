@@ -140,9 +140,9 @@ def main() -> None:
         d = Path(tmp)
         demo = _write_files(d, "demo", eff_levels, eff_reps, 20, True)
         small = _write_files(d, "small", big_levels, big_reps, SMALL_STEPS, True)
-        # Research scale (baseline.toml, 40 steps): 2 × 2 × 3 = 12 runs (quick) or 18.
-        research = _write_files(d, "baseline", 2 if quick else 3, 3 if quick else 2, 40,
-                                False)
+        # Research scale (baseline.toml, 40 steps): 2 × 2 × 3 = 12 runs (quick) or
+        # 4 × 4 × 3 = 48, enough runs for the pool's start-up to be amortised.
+        research = _write_files(d, "baseline", 2 if quick else 4, 3, 40, False)
         n_big = big_levels * big_levels * big_reps
         jobs = {
             "w1": lambda k: ["sweep", str(demo), str(d / f"demo_w1_{k}"), "1"],
