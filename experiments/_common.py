@@ -25,7 +25,7 @@ DOCS = ROOT / "docs" / "results"
 RAW = ROOT / "results" / "experiments"
 
 __all__ = ["ROOT", "EXPERIMENTS", "DOCS", "RAW", "Timer", "machine", "workers", "sweep",
-           "runtime",
+           "runtime", "run_published",
            "in_field_graduates", "window_sum", "paired_vs_reference", "bootstrap_ratio",
            "fmt_ci", "md_table"]
 
@@ -72,6 +72,26 @@ def sweep(name: str) -> Any:
         out.rename(stale)
         print(f"{e}\nkept the old sweep as {stale}; starting afresh")
         return run_sweep(exp, out, workers=workers(), resume=True)
+
+
+def run_published(name: str) -> tuple[Path, Any, str]:
+    """Run or resume the sweep ``name`` and open it for publishing.
+
+    Returns:
+        ``(out, store, runtime_text)``: the ``docs/results/<name>`` folder (created), the
+        :class:`ecosim.store.SweepStore` of the raw sweep, and a Markdown runtime line.
+    """
+    from ecosim.store import SweepStore
+
+    out = DOCS / name
+    out.mkdir(parents=True, exist_ok=True)
+    with Timer() as t:
+        rep = sweep(name)
+    print(rep.text())
+    store = SweepStore(RAW / name)
+    text = (f"**Runtime.** {rep.n_runs} runs in {runtime(store)} on {machine()} (this "
+            f"invocation: {t.seconds:.0f} s, {rep.ran} runs executed, {rep.skipped} reused).")
+    return out, store, text
 
 
 def runtime(store: Any) -> str:

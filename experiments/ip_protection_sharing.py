@@ -21,14 +21,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    DOCS,
-    RAW,
-    Timer,
     fmt_ci,
-    machine,
     md_table,
-    runtime,
-    sweep,
+    run_published,
 )
 
 NAME = "ip_protection_sharing"
@@ -63,14 +58,8 @@ def main() -> None:
     import matplotlib.pyplot as plt
 
     from ecosim.compare import PALETTE
-    from ecosim.store import SweepStore
 
-    out = DOCS / NAME
-    out.mkdir(parents=True, exist_ok=True)
-    with Timer() as t:
-        rep = sweep(NAME)
-    print(rep.text())
-    store = SweepStore(RAW / NAME)
+    out, store, runtime_text = run_published(NAME)
     res = store.results(include_failed=False)
     points = store.point_summary([o for o, _, _ in SHOW] + ["participation_rate"])
     points.to_csv(out / "summary.csv", index=False)
@@ -140,8 +129,7 @@ strong protection (0.9).
 enterprise's sensitivity; `resources_shared` is in yuan per semester of equipment and
 know-how lent to schools.
 
-**Runtime.** {rep.n_runs} runs in {runtime(store)} on {machine()} (this invocation:
-{t.seconds:.0f} s, {rep.ran} runs executed, {rep.skipped} reused).
+{runtime_text}
 Files: `summary.csv` (every grid point, mean and
 CI), `incentive_effects.csv`, `sharing_by_protection.png`. Raw sweep:
 `results/experiments/{NAME}/`.

@@ -20,15 +20,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    DOCS,
-    RAW,
-    Timer,
     fmt_ci,
-    machine,
     md_table,
     paired_vs_reference,
-    runtime,
-    sweep,
+    run_published,
 )
 
 NAME = "platform_matching"
@@ -45,14 +40,8 @@ def main() -> None:
 
     from ecosim.compare import PALETTE
     from ecosim.params import OUTCOMES
-    from ecosim.store import SweepStore
 
-    out = DOCS / NAME
-    out.mkdir(parents=True, exist_ok=True)
-    with Timer() as t:
-        rep = sweep(NAME)
-    print(rep.text())
-    store = SweepStore(RAW / NAME)
+    out, store, runtime_text = run_published(NAME)
     res = store.results(include_failed=False)
     points = store.point_summary(SHOW + ["spending_platform"]).sort_values("platform_level")
     points.to_csv(out / "summary.csv", index=False)
@@ -125,8 +114,7 @@ paired by seed.
 internship placement and job search (DESIGN §4.3, §4.7, §4.10); it widens reach beyond
 the school's district, which can lower local retention.
 
-**Runtime.** {rep.n_runs} runs in {runtime(store)} on {machine()} (this invocation:
-{t.seconds:.0f} s, {rep.ran} runs executed, {rep.skipped} reused).
+{runtime_text}
 Raw sweep: `results/experiments/{NAME}/`.
 """
     (out / "README.md").write_text(text, encoding="utf-8")

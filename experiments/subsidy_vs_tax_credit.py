@@ -23,17 +23,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    DOCS,
-    RAW,
-    Timer,
     bootstrap_ratio,
     fmt_ci,
     in_field_graduates,
-    machine,
     md_table,
     paired_vs_reference,
-    runtime,
-    sweep,
+    run_published,
     window_sum,
 )
 
@@ -88,14 +83,8 @@ def describe(label: str, rows: pd.DataFrame, factor: str, level_fmt: str) -> str
 def main() -> None:
     """Run (or resume) the sweep, analyse it, write figures and the result."""
     from ecosim.compare import PALETTE
-    from ecosim.store import SweepStore
 
-    out = DOCS / NAME
-    out.mkdir(parents=True, exist_ok=True)
-    with Timer() as t:
-        rep = sweep(NAME)
-    print(rep.text())
-    store = SweepStore(RAW / NAME)
+    out, store, runtime_text = run_published(NAME)
     runs = per_run_table(store)
     ref = int(runs.loc[(runs.internship_subsidy == 0) & (runs.tax_credit_rate == 0),
                        "point_id"].iloc[0])
@@ -229,8 +218,7 @@ enterprise decision (interns' output, mentoring cost, bounded rationality) and o
 counting all instrument spending (the tax credit is revenue forgone). Deadweight = share
 of subsidised interns at enterprises that would have cooperated anyway.
 
-**Runtime.** {rep.n_runs} runs in {runtime(store)} on {machine()} (this invocation:
-{t.seconds:.0f} s, {rep.ran} runs executed, {rep.skipped} reused).
+{runtime_text}
 Raw sweep directory: `results/experiments/{NAME}/`
 (`ecosim results results/experiments/{NAME}`). Files here: `summary.csv` (every grid
 point), `per_yuan.png`, `grid.png`.
