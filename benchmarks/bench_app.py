@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import argparse
 import signal
-import socket
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 import warnings
 from pathlib import Path
 
+from ecosim.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ecosim_command,
+    free_port,
+    wait_until_ready,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 
 def bench_steps(steps: int) -> dict[str, float]:
@@ -55,17 +56,10 @@ def bench_steps(steps: int) -> dict[str, float]:
             "step_redraw_p90": sorted(redraw)[int(0.9 * len(redraw)) - 1]}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def bench_start(browser: bool, play_seconds: float = 10.0) -> dict[str, float]:
     """Seconds from starting ``ecosim app`` to /readyz and to an interactive page."""
     out: dict[str, float] = {}
-    port = _free_port()
-    exe = Path(sys.executable).with_name("ecosim")
+    port = free_port()
     pw = None
     if browser:
         from playwright.sync_api import sync_playwright
@@ -75,18 +69,11 @@ def bench_start(browser: bool, play_seconds: float = 10.0) -> dict[str, float]:
         page = chromium.new_page(viewport={"width": 1600, "height": 1000})
         page.goto("about:blank")
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(exe), "app", "--port", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([*ecosim_command(), "app", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(url + "readyz", timeout=1):
-                    break
-            except OSError:
-                if time.perf_counter() - t0 > 60:
-                    raise RuntimeError("ecosim app did not start") from None
-                time.sleep(0.05)
+        wait_until_ready(url, proc)
         out["server_ready"] = time.perf_counter() - t0
         if browser:
             page.goto(url)

@@ -9,26 +9,16 @@ Usage: python docs/screenshots.py
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
+from ecosim.browser import CHROMIUM, CHROMIUM_ARGS, ecosim_command, free_port, wait_until_ready
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "img"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEW = {"width": 1600, "height": 1500}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def set_slider(page: Page, name: str, presses: int) -> None:
@@ -81,23 +71,14 @@ def shot(page: Page, name: str, **kw) -> None:
 def main() -> None:
     """Run the experiments and save the pictures."""
     OUT.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    exe = Path(sys.executable).with_name("ecosim")
-    proc = subprocess.Popen([str(exe), "app", "--port", str(port)], cwd=ROOT,
+    port = free_port()
+    proc = subprocess.Popen([*ecosim_command(), "app", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        t0 = time.perf_counter()
-        while True:
-            try:
-                with urllib.request.urlopen(url + "readyz", timeout=1):
-                    break
-            except OSError:
-                if time.perf_counter() - t0 > 60:
-                    raise RuntimeError("ecosim app did not start") from None
-                time.sleep(0.1)
+        wait_until_ready(url, proc)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport=VIEW)
             page.goto(url)
             expect(page.get_by_role("button", name="Step")).to_be_enabled(timeout=30_000)

@@ -12,22 +12,23 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ecosim.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ecosim_command,
+    free_port,
+    wait_until_ready,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 START_TIMEOUT = 60.0
 
@@ -50,45 +51,24 @@ def _require_browser() -> None:
         pytest.skip(f"browser test skipped: {why}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _ecosim_command() -> list[str]:
-    script = Path(sys.executable).with_name("ecosim")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "ecosim.cli"]
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[dict]:
     """``ecosim app`` started as a user would, on a free loopback port."""
     _require_browser()
     ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("SOLARA_HOST", "HOST", "PORT")}
     log_path = ARTIFACTS / "browser-server.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     t0 = time.perf_counter()
-    proc = subprocess.Popen([*_ecosim_command(), "app", "--port", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([*ecosim_command(), "app", "--port", str(port)], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"ecosim app exited with {proc.returncode}: "
-                            f"{log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(url + "readyz", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.perf_counter() - t0 > START_TIMEOUT:
-                pytest.fail(f"ecosim app did not answer within {START_TIMEOUT:.0f} s")
-            time.sleep(0.1)
-        ready = time.perf_counter() - t0
+        try:
+            ready = wait_until_ready(url, proc, START_TIMEOUT, poll=0.1)
+        except RuntimeError as e:
+            pytest.fail(f"{e}: {log_path.read_text()[-2000:]}")
         yield {"url": url, "t0": t0, "ready": ready, "log": log_path, "port": port,
                "proc": proc}
     finally:
