@@ -272,3 +272,18 @@ def test_url_for() -> None:
     assert app_server.url_for("127.0.0.1", 8765) == "http://127.0.0.1:8765/"
     assert app_server.url_for("0.0.0.0", 80) == "http://127.0.0.1:80/"
     assert app_server.url_for("::1", 8765) == "http://[::1]:8765/"
+
+
+def test_a_view_that_fails_shows_a_message_not_a_traceback() -> None:
+    """A chart that raises is replaced by a plain message for the class (and logged)."""
+    import threading
+
+    from ecosim.app import _draw_safely
+
+    def broken(model: object) -> bytes:
+        raise ValueError("boom")
+
+    msg = _draw_safely(broken, object(), "network", threading.Lock())
+    assert isinstance(msg, str) and "could not be drawn (ValueError)" in msg
+    assert "Traceback" not in msg
+    assert _draw_safely(lambda m: b"png", object(), "network", threading.Lock()) == b"png"

@@ -342,20 +342,22 @@ _CSS = """
 """
 
 
+def _draw_safely(build: Any, model: EcosystemModel, name: str, lock: Any) -> Any:
+    """Build one view under the model lock; a plain message instead of a traceback."""
+    try:
+        with lock:
+            return build(model)
+    except Exception as e:  # never show a traceback to a class
+        log.exception("drawing %s failed", name)
+        return f"This chart could not be drawn ({type(e).__name__}); press Reset."
+
+
 @solara.component
 def FigureView(model: EcosystemModel, name: str, lock: Any) -> None:
     """One matplotlib view, redrawn when the model steps or is replaced."""
     counter = update_counter.get()
-
-    def draw() -> bytes | str:
-        try:
-            with lock:
-                return FIGURES[name](model)
-        except Exception as e:  # never show a traceback to a class
-            log.exception("drawing %s failed", name)
-            return f"This chart could not be drawn ({type(e).__name__}); press Reset."
-
-    png = solara.use_memo(draw, [model, counter, name])
+    png = solara.use_memo(lambda: _draw_safely(FIGURES[name], model, name, lock),
+                          [model, counter, name])
     with solara.Div(classes=["ecosim-figure", f"ecosim-figure-{name}"]):
         if isinstance(png, bytes):
             solara.Image(png, width="100%")
@@ -367,16 +369,8 @@ def FigureView(model: EcosystemModel, name: str, lock: Any) -> None:
 def ChartView(model: EcosystemModel, name: str, lock: Any) -> None:
     """One Vega-Lite chart (drawn by the browser), rebuilt when the model steps."""
     counter = update_counter.get()
-
-    def build() -> dict | str:
-        try:
-            with lock:
-                return CHARTS[name](model)
-        except Exception as e:  # never show a traceback to a class
-            log.exception("chart %s failed", name)
-            return f"This chart could not be drawn ({type(e).__name__}); press Reset."
-
-    spec = solara.use_memo(build, [model, counter, name])
+    spec = solara.use_memo(lambda: _draw_safely(CHARTS[name], model, name, lock),
+                           [model, counter, name])
     with solara.Div(classes=["ecosim-chart", f"ecosim-chart-{name}"]):
         if isinstance(spec, dict):
             solara.widgets.VegaLite.element(spec=spec)
