@@ -9,9 +9,7 @@ metadata) and ``plots/*.png``.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ import pandas as pd
 from .model import EcosystemModel
 from .params import HEADLINE_OUTCOMES, OUTCOMES
 from .scenario import Scenario
+from .store import write_atomic
 
 __all__ = ["RunResult", "simulate", "run_scenario", "final_year_summary", "write_atomic"]
 
@@ -95,19 +94,6 @@ def simulate(scenario: Scenario, seed: int | None = None, steps: int | None = No
         "accounting": model.accounting(),
     }
     return RunResult(outcomes, sectors, summary)
-
-
-def write_atomic(path: Path, write) -> None:
-    """Write a file through a temporary file and a rename (never a half-written file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def run_scenario(scenario: Scenario, out: str | Path, seed: int | None = None,
