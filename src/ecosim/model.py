@@ -1231,7 +1231,8 @@ class EcosystemModel(mesa.Model):
         out["dual_qualified_share"] = (float((ss["dq"][voc] * T[voc]).sum() / T[voc].sum())
                                        if voc.any() else np.nan)
         seats = self.seats
-        out["curriculum_alignment"] = float((self.alignment() * seats).sum()
+        alignment = self.alignment()
+        out["curriculum_alignment"] = float((alignment * seats).sum()
                                             / max(seats.sum(), 1e-9))
         out["resources_shared"] = self.shared_step_total
         spend = self.government.spent_step if self.steps > 0 else dict.fromkeys(
@@ -1273,7 +1274,7 @@ class EcosystemModel(mesa.Model):
                 "new_vacancies": float(self.sector_flow["new_vacancies"][k]),
                 "shortage": float(self.sector_flow["shortage"][k]),
                 "frontier": float(self.frontier[k]),
-                "alignment": float((self.alignment()[:, k] * self.seats[:, k]).sum()
+                "alignment": float((alignment[:, k] * self.seats[:, k]).sum()
                                    / max(self.seats[:, k].sum(), 1e-9)),
             })
 
