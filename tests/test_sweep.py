@@ -336,3 +336,24 @@ def test_outcome_matrix_is_in_sampler_order(reference: SweepStore) -> None:
     row = res[(res["point_id"] == 5) & (res["replication"] == 1)].iloc[0]
     assert Y[5, 1] == row["in_field_rate"]
     assert os.path.getsize(reference.path / "design.parquet") > 0
+
+
+def test_sweep_run_summary_equals_the_scenario_run_path() -> None:
+    """A sweep run reads the collected values directly (no DataFrame): its final-year
+    means and per-step series equal those of ``ecosim run`` for the same seed."""
+    from ecosim.runner import final_year_summary, simulate
+    from ecosim.scenario import load_scenario
+    from ecosim.sweep import simulate_outcomes
+
+    sc = load_scenario("demo")
+    names = ("in_field_rate", "vacancy_fill_rate", "subsidy_deadweight_share",
+             "mean_time_to_job")
+    final, series = simulate_outcomes(sc.model_kwargs(), seed=5, steps=5, outcomes=names)
+    frame = simulate(sc, seed=5, steps=5).outcomes
+    expected = final_year_summary(frame, names)
+    assert final.keys() == expected.keys()
+    for k, v in expected.items():
+        assert (np.isnan(final[k]) if v is None else final[k] == v), k
+    assert series is not None and series["step"] == frame["step"].tolist()
+    for k in names:
+        np.testing.assert_array_equal(series[k], frame[k].to_numpy(dtype=float))

@@ -836,10 +836,12 @@ class EcosystemModel(mesa.Model):
         c0 += FRONTIER_LEARNING_RATE * rate * np.maximum(
             target[school.astype(np.int64) * self.K + prog] - c0, 0)
         lr = SCHOOL_LEARNING_RATE * rate
-        for j, coef in ((1, 0.5 * q + 0.5 * practical), (2, 0.5 * q + 0.5 * practical),
-                        (3, 0.7 * q + 0.3 * practical), (4, 0.6 + 0.4 * mgmt)):
-            cj = pop.competency_row(j)
-            cj += lr * coef[school] * (1 - cj)
+        # Competencies 1–4 (practical, teamwork, complex environments, literacy) in one
+        # 2-D update: coefficient per (competency, school), gathered once per student.
+        coef = np.stack([0.5 * q + 0.5 * practical, 0.5 * q + 0.5 * practical,
+                         0.7 * q + 0.3 * practical, 0.6 + 0.4 * mgmt])
+        c14 = pop.competency_rows(1, 5)
+        c14 += lr * coef[:, school] * (1 - c14)
         # Internships add practical, teamwork, complex-environment and frontier skill.
         it = np.flatnonzero(enrolled & (pop.intern_host >= 0))
         f["fit_sum"] = np.zeros(self.n_enterprises)
@@ -1009,8 +1011,10 @@ class EcosystemModel(mesa.Model):
         remaining = vac.copy()
         # Applications sorted once by (firm, best score first); each round keeps the
         # live ones in that order, so ranks within a firm need no new sort.
-        by_firm, _ = _group_rank(firm, -score)
-        by_firm = by_firm[score[by_firm] >= threshold[by_firm]]
+        # Only applications above the firm's threshold can lead to an offer: sort those.
+        qualified = np.flatnonzero(score >= threshold)
+        order, _ = _group_rank(firm[qualified], -score[qualified])
+        by_firm = qualified[order]
         for _ in range(MATCHING_ROUNDS):
             li = by_firm[~hired[who[by_firm]] & (remaining[firm[by_firm]] > 0)]
             if li.size == 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,14 +51,23 @@ def versions() -> dict[str, str]:
     return {"ecosim_version": __version__, "mesa_version": mesa.__version__}
 
 
-def final_year_summary(outcomes: pd.DataFrame, names: tuple[str, ...] = HEADLINE_OUTCOMES
-                       ) -> dict[str, float | None]:
-    """Mean of each outcome over the final year (the last two steps)."""
-    tail = outcomes.iloc[-2:] if len(outcomes) > 2 else outcomes
+def final_year_summary(outcomes: pd.DataFrame | Mapping[str, Sequence[float]],
+                       names: tuple[str, ...] = HEADLINE_OUTCOMES) -> dict[str, float | None]:
+    """Mean of each outcome over the final year (the last two steps).
+
+    Args:
+        outcomes: one row per step: the model's outcomes frame, or any mapping from
+            outcome name to its per-step values (e.g. ``model.datacollector.model_vars``,
+            which sweeps read directly, without building a DataFrame).
+        names: outcomes to summarise.
+
+    Returns:
+        Name → final-year mean, or None where every final-year value is missing.
+    """
     out: dict[str, float | None] = {}
     for n in names:
-        v = float(np.nanmean(tail[n].to_numpy(dtype=float))) if tail[n].notna().any() else None
-        out[n] = v
+        tail = np.asarray(outcomes[n], dtype=float)[-2:]
+        out[n] = float(np.nanmean(tail)) if (~np.isnan(tail)).any() else None
     return out
 
 
