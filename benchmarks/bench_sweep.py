@@ -78,11 +78,12 @@ def child_sweep(exp: str, out: str, workers: int) -> dict:
     t0 = time.perf_counter()
     rep = run_sweep(exp, out, workers=workers, progress=False)
     seconds = time.perf_counter() - t0
+    peak = _peak_mb()  # before reading the parts back below
     parts = sorted(Path(out).glob("parts/runs-*.parquet"))
     per_run = float(pd.concat([pd.read_parquet(p, columns=["runtime_s"]) for p in parts])
                     ["runtime_s"].mean()) if parts else float("nan")
     return {"seconds": seconds, "runs": rep.ok, "failed": rep.failed,
-            "peak_mb": _peak_mb(), "per_run_s": per_run}
+            "peak_mb": peak, "per_run_s": per_run}
 
 
 def child_batch_run(exp: str, workers: int, period: int) -> dict:

@@ -836,12 +836,10 @@ class EcosystemModel(mesa.Model):
         c0 += FRONTIER_LEARNING_RATE * rate * np.maximum(
             target[school.astype(np.int64) * self.K + prog] - c0, 0)
         lr = SCHOOL_LEARNING_RATE * rate
-        # Competencies 1–4 (practical, teamwork, complex environments, literacy) in one
-        # 2-D update: coefficient per (competency, school), gathered once per student.
-        coef = np.stack([0.5 * q + 0.5 * practical, 0.5 * q + 0.5 * practical,
-                         0.7 * q + 0.3 * practical, 0.6 + 0.4 * mgmt])
-        c14 = pop.competency_rows(1, 5)
-        c14 += lr * coef[:, school] * (1 - c14)
+        for j, coef in ((1, 0.5 * q + 0.5 * practical), (2, 0.5 * q + 0.5 * practical),
+                        (3, 0.7 * q + 0.3 * practical), (4, 0.6 + 0.4 * mgmt)):
+            cj = pop.competency_row(j)  # one row at a time: temporaries stay in cache
+            cj += lr * coef[school] * (1 - cj)
         # Internships add practical, teamwork, complex-environment and frontier skill.
         it = np.flatnonzero(enrolled & (pop.intern_host >= 0))
         f["fit_sum"] = np.zeros(self.n_enterprises)

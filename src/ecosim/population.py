@@ -92,11 +92,6 @@ class StudentPopulation:
         """Competency ``j`` of every record, as a contiguous writable view of length n."""
         return self._comp[j, : self.n]
 
-    def competency_rows(self, start: int, stop: int) -> np.ndarray:
-        """Competencies ``start:stop`` of every record: a writable ``(stop - start, n)``
-        view (one contiguous row each)."""
-        return self._comp[start:stop, : self.n]
-
     def __len__(self) -> int:
         return self.n
 
