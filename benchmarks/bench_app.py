@@ -17,6 +17,8 @@ import time
 import warnings
 from pathlib import Path
 
+from perf_doc import machine_stamp, write_section
+
 from ecosim.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -101,6 +103,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=40)
     p.add_argument("--no-browser", action="store_true")
+    p.add_argument("--no-doc", action="store_true", help="do not touch docs/performance.md")
     args = p.parse_args()
     browser = not args.no_browser and Path(CHROMIUM).exists()
     if browser:
@@ -114,6 +117,33 @@ def main() -> None:
         print(f"{k:<24} {val:7.3f} s")
     if not browser:
         print("(browser part skipped: needs /usr/bin/chromium and playwright)")
+    if not args.no_doc:
+        write_section("app", _section(res, args.steps, browser))
+
+
+LABELS = {
+    "step_alone_median": ("model step alone (demo scale), median", "—"),
+    "step_redraw_median": ("Step click with the page's redraw, median", "≤ 0.3 s"),
+    "step_redraw_p90": ("Step click with the page's redraw, 90th percentile", "≤ 0.3 s"),
+    "server_ready": ("`ecosim app` start → server answers", "—"),
+    "page_interactive": ("`ecosim app` start → page interactive in Chromium", "≤ 5 s"),
+    "charts_drawn": ("`ecosim app` start → charts drawn", "—"),
+    "play_seconds_per_step": ("▶ play at the fastest speed: seconds per step", "—"),
+}
+
+
+def _section(res: dict[str, float], steps: int, browser: bool) -> str:
+    lines = ["## The app", "",
+             f"{machine_stamp()}, by `make bench` (benchmarks/bench_app.py): the teaching "
+             f"demo (`demo.toml`), {steps} steps; the redraw is measured in-process "
+             "(solara.render), the start-up times with a real Chromium page.", "",
+             "| measure | seconds | goal |", "|---|---:|---|"]
+    for k, val in res.items():
+        label, goal = LABELS.get(k, (k, "—"))
+        lines.append(f"| {label} | {val:.3f} | {goal} |")
+    if not browser:
+        lines += ["", "(browser part skipped: needs /usr/bin/chromium and playwright)"]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

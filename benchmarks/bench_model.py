@@ -11,11 +11,7 @@ Usage: python benchmarks/bench_model.py [--reps 5] [--quick]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -23,10 +19,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+from perf_doc import machine_stamp, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_model:start -->", "<!-- bench_model:end -->"
 
 
 def _one_ecosim(scenario: str, steps: int, scale: float) -> dict:
@@ -156,20 +151,8 @@ def main() -> None:
 
 
 def _write_doc(lines: list[str]) -> None:
-    stamp = (f"Measured {dt.date.today().isoformat()} on {platform.node()} "
-             f"({platform.machine()}, {os.cpu_count()} cores, Python "
-             f"{platform.python_version()}), one core per run, by `make bench` "
-             "(benchmarks/bench_model.py).")
-    block = "\n".join([START, "## Model", "", stamp, "", *lines, END])
-    text = DOC.read_text() if DOC.exists() else "# Performance\n\n"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text,
-                      flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text)
-    print(f"\nwrote {DOC.relative_to(ROOT)}")
+    stamp = f"{machine_stamp()}, one core per run, by `make bench` (benchmarks/bench_model.py)."
+    write_section("model", "\n".join(["## Model", "", stamp, "", *lines]))
 
 
 if __name__ == "__main__":

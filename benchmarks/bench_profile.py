@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import argparse
 import functools
-import re
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from perf_doc import write_section
 
 from ecosim.model import EcosystemModel
 from ecosim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_profile:start -->", "<!-- bench_profile:end -->"
 PROCESSES = ("move_technology_and_demand", "run_government", "update_partnerships",
              "share_resources", "train_teachers", "update_curricula", "place_interns",
              "learn", "graduate", "match_labour_market", "enrol", "enterprises_learn",
@@ -66,16 +65,7 @@ def main() -> None:
     print("\n".join(lines))
     if args.no_doc:
         return
-    block = "\n".join([START, "## Where the time goes", "", *lines, END])
-    text = DOC.read_text() if DOC.exists() else "# Performance\n\n"
-    if START in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text,
-                      flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text)
-    print(f"\nwrote {DOC.relative_to(ROOT)}")
-
+    write_section("profile", "\n".join(["## Where the time goes", "", *lines]))
 
 if __name__ == "__main__":
     main()

@@ -21,18 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
+from perf_doc import machine_stamp, write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "performance.md"
-START, END = "<!-- bench_sweep:start -->", "<!-- bench_sweep:end -->"
 
 SMALL = {"n_schools": 6, "n_enterprises": 80, "cohort_size": 500, "n_districts": 2}
 SMALL_STEPS = 6
@@ -232,9 +230,8 @@ def main() -> None:
     table += ["| " + " | ".join(r) + " |" for r in rows]
     lines = [
         "## Sweeps", "",
-        f"Measured {date.today().isoformat()} on {platform.node() or 'this machine'} "
-        f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}), "
-        f"load average {load0:.2f} at the start and {load1:.2f} at the end (a shared "
+        f"{machine_stamp()}, load average {load0:.2f} at the start and {load1:.2f} "
+        "at the end (a shared "
         "machine: other jobs add noise), by `make bench` "
         f"(benchmarks/bench_sweep.py{' --quick' if quick else ''}). Each row is the fastest "
         f"of {repeat} interleaved repeats in a fresh process, wall time including worker "
@@ -278,22 +275,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_doc:
-        _update_doc(text)
-        print(f"\nupdated {DOC.relative_to(ROOT)}")
-
-
-def _update_doc(section: str) -> None:
-    block = f"{START}\n{section}\n{END}"
-    if DOC.is_file():
-        doc = DOC.read_text(encoding="utf-8")
-        if START in doc and END in doc:
-            a, b = doc.index(START), doc.index(END) + len(END)
-            doc = doc[:a] + block + doc[b:]
-        else:
-            doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    else:
-        doc = "# Performance\n\n" + block + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+        write_section("sweep", text)
 
 
 if __name__ == "__main__":
