@@ -62,13 +62,17 @@ def noisy_ishigami(x1: float, x2: float, x3: float, seed: int, noise_sd: float =
 
 
 def ishigami_indices(a: float = 7.0, b: float = 0.1) -> dict[str, dict[str, float]]:
-    """Analytic first-order (``S1``) and total (``ST``) indices of the Ishigami function.
+    """Analytic first-order (``S1``), total (``ST``) and second-order (``S2``) indices
+    of the Ishigami function.
 
     With inputs uniform on [-π, π]: V1 = ½(1 + bπ⁴/5)², V2 = a²/8,
-    V13 = b²π⁸(1/18 − 1/50), V = V1 + V2 + V13; x3 has no first-order effect.
+    V13 = b²π⁸(1/18 − 1/50), V = V1 + V2 + V13; x3 has no first-order effect, and the
+    only interaction is x1 × x3, so S2(x1, x3) = V13 / V and the other pairs are 0.
 
     Returns:
-        ``{"S1": {"x1": ..., "x2": ..., "x3": ...}, "ST": {...}}``.
+        ``{"S1": {"x1": ..., "x2": ..., "x3": ...}, "ST": {...},
+        "S2": {"x1×x2": ..., "x1×x3": ..., "x2×x3": ...}}`` (pairs named as in the
+        sensitivity tables).
     """
     pi = math.pi
     v1 = 0.5 * (1 + b * pi ** 4 / 5) ** 2
@@ -76,4 +80,5 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1) -> dict[str, dict[str, floa
     v13 = b ** 2 * pi ** 8 * (1 / 18 - 1 / 50)
     v = v1 + v2 + v13
     return {"S1": {"x1": v1 / v, "x2": v2 / v, "x3": 0.0},
-            "ST": {"x1": (v1 + v13) / v, "x2": v2 / v, "x3": v13 / v}}
+            "ST": {"x1": (v1 + v13) / v, "x2": v2 / v, "x3": v13 / v},
+            "S2": {"x1×x2": 0.0, "x1×x3": v13 / v, "x2×x3": 0.0}}
