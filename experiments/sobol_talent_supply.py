@@ -29,8 +29,9 @@ def main() -> None:
     n_mid = floor_pow2(hour_runs / ((D + 2) * R))
     n_research = floor_pow2(2 * 3600 / RESEARCH_RUN_S / ((D + 2) * R))
     intro = [
-        "Sobol' global sensitivity analysis of the talent-supply outcomes to all 13 policy "
-        "levers and 7 key uncertainties (`experiments/sobol_talent_supply.toml`).",
+        "Sobol' global sensitivity analysis of the talent-supply outcomes to the 13 policy "
+        "levers (all but the adaptive rule's `participation_target`, which stays 0) and 7 "
+        "key uncertainties (`experiments/sobol_talent_supply.toml`).",
         "",
         f"- **Size**: D = {D} factors, N = {m['n']} (power of two) → {m['n_points']:,} design "
         f"points × {R} replications = {m['n_runs']:,} runs of {m['steps']} semesters on a "

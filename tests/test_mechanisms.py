@@ -230,6 +230,43 @@ def test_no_budget_pays_nothing_but_the_tax_credit() -> None:
     np.testing.assert_allclose(df["government_spending"], df["spending_tax_credit"])
 
 
+def test_fixed_subsidy_without_a_participation_target() -> None:
+    """participation_target = 0 (the default): the subsidy never moves."""
+    m = make_model(internship_subsidy=2500.0)
+    m.run(8)
+    assert (m.outcomes_frame()["internship_subsidy_level"] == 2500.0).all()
+
+
+def test_adaptive_rule_raises_the_subsidy_below_target_once_a_year() -> None:
+    """Below the target with an ample budget: +ADAPTIVE_SUBSIDY_STEP every odd step
+    from step 3 (once a year, from the second year), never more."""
+    from ecosim.model import ADAPTIVE_SUBSIDY_STEP
+
+    m = make_model(participation_target=0.95, government_budget=500.0)
+    levels = []
+    for _ in range(9):
+        m.step()
+        assert m.government.ration == 1.0
+        levels.append(m.internship_subsidy)
+    steps_ = np.arange(1, 10)
+    raises = np.maximum((steps_ - 1) // 2, 0)  # steps 3, 5, 7, 9 raise it
+    np.testing.assert_allclose(levels, raises * ADAPTIVE_SUBSIDY_STEP)
+    assert m.params["internship_subsidy"] == 0.0  # the chosen lever value is kept
+
+
+def test_adaptive_rule_lowers_the_subsidy_above_target_and_when_rationed() -> None:
+    """Above the target (by more than the band) the subsidy falls to the lever's
+    minimum; a budget that rations claims also pushes it down, even below target."""
+    above = make_model(participation_target=0.01, internship_subsidy=1500.0,
+                       initial_partnerships=0.5, government_budget=500.0)
+    above.run(9)
+    assert above.internship_subsidy == 0.0
+    rationed = make_model(participation_target=0.95, internship_subsidy=1500.0,
+                          government_budget=0.0)
+    rationed.run(9)
+    assert rationed.internship_subsidy == 0.0
+
+
 def test_pilot_city_gets_central_co_funding() -> None:
     """Pilot cities have 1.5 × the regional budget."""
     plain = make_model(government_budget=40.0)

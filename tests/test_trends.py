@@ -30,6 +30,14 @@ def test_internship_subsidy_does_not_lower_participation() -> None:
     assert hi > lo, msg  # not lower, and in fact higher: subsidies raise training firms
 
 
+def test_adaptive_subsidy_raises_participation_toward_its_target() -> None:
+    """A participation target above today's participation (adaptive rule) ⇒ the
+    subsidy climbs and participation ends higher than with the subsidy fixed at 0."""
+    lo, hi, msg = _compare("participation_rate", 20, dict(participation_target=0.0),
+                           dict(participation_target=0.5, government_budget=100.0))
+    assert hi > lo, msg
+
+
 def test_ip_protection_raises_resources_shared() -> None:
     """More IP protection ⇒ more resources shared by enterprises (seed paper §4.3)."""
     lo, hi, msg = _compare("resources_shared", 12, dict(ip_protection=0.1),

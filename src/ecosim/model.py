@@ -97,6 +97,11 @@ REFERENCE_FIT = 0.6  # intern skill fit at which output equals intern_productivi
 VACANCY_PERSISTENCE = 0.3  # share of unfilled vacancies still open next semester (assumption)
 TRACK_BIAS = 1.05  # gives ≈45% vocational entrants at stigma 0.5 (facts.md: 41% / 47%)
 DISTANCE_PENALTY = 1.5  # logit utility cost of a school in another district (assumption)
+# Adaptive rule (DESIGN §3, optional; assumption): the subsidy moves by 500 yuan a year,
+# 5% of the lever's range, so reaching a target takes several years, as budget cycles do;
+# it is lowered only when participation exceeds the target by more than the band.
+ADAPTIVE_SUBSIDY_STEP = 500.0  # yuan/intern/semester per year
+ADAPTIVE_BAND = 0.05  # share of enterprises
 PROMOTION_COST_PER_FIRM = 400.0  # yuan/semester at full intensity
 PROMOTION_EFFECT = 0.08  # share of the awareness gap closed per semester at full intensity
 PLATFORM_COST = 1_000_000.0  # yuan/semester at full level (+ per firm below)
@@ -438,6 +443,8 @@ class EcosystemModel(mesa.Model):
         §4.3), teacher practice (§4.3) and career services (§4.1). Claims are rationed
         when the budget runs out.
         """
+        if self.participation_target > 0 and self.steps % 2 == 1 and self.steps > 1:
+            self.adapt_subsidy()  # once a year, from the second year
         f, ss = self.firms, self.schools_state
         voc = ss["type"] < 2
         final_year = (self.pop.status == Status.ENROLLED) & (
@@ -467,6 +474,28 @@ class EcosystemModel(mesa.Model):
         depth_sum = t.per_firm(t.depth.astype(float))
         threshold = self.certification_threshold - (1 if self.pilot_city else 0)
         f["certified"] = (depth_sum >= threshold) | (f["certified"] & (depth_sum >= threshold / 2))
+
+    def adapt_subsidy(self) -> None:
+        """Optional adaptive rule: steer the internship subsidy toward the target
+        participation rate (``participation_target`` > 0).
+
+        Raises the subsidy by ``ADAPTIVE_SUBSIDY_STEP`` while participation is below
+        the target and the budget paid every claim last semester; lowers it by the same
+        step when participation exceeds the target by more than ``ADAPTIVE_BAND`` or the
+        budget had to ration. Kept within the lever's declared range.
+        """
+        participation = self.current.get("participation_rate", np.nan)
+        if participation != participation:  # not measured yet
+            return
+        rationed = self.government.ration < 1.0
+        change = 0.0
+        if participation < self.participation_target and not rationed:
+            change = ADAPTIVE_SUBSIDY_STEP
+        elif rationed or participation > self.participation_target + ADAPTIVE_BAND:
+            change = -ADAPTIVE_SUBSIDY_STEP
+        p = PARAMETERS["internship_subsidy"]
+        self.internship_subsidy = float(np.clip(self.internship_subsidy + change,
+                                                p.low, p.high))
 
     # -- 3 -----------------------------------------------------------------------------
     def expected_net_benefit(self, depth: int = 1) -> np.ndarray:
@@ -1243,6 +1272,7 @@ class EcosystemModel(mesa.Model):
         for name, v in spend.items():
             out[f"spending_{name}"] = float(v) if self.steps > 0 else 0.0
         out["budget_ration"] = float(self.government.ration)
+        out["internship_subsidy_level"] = float(self.internship_subsidy)
         if self.steps > 0:
             self.spend_window = ([*self.spend_window, out["government_spending"]])[-2:]
         matched = self.cohort_stats["in_field_count"]

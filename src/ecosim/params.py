@@ -114,6 +114,9 @@ def _p(name, kind, typ, default, low, high, unit, meaning) -> Parameter:
 _LEVERS = [
     _p("internship_subsidy", "lever", float, 0.0, 0.0, 10_000.0, "yuan/intern/semester",
        "subsidy paid to the host enterprise for each intern it trains"),
+    _p("participation_target", "lever", float, 0.0, 0.0, 1.0, "share of enterprises",
+       "adaptive rule: each year the government moves the internship subsidy toward "
+       "reaching this enterprise participation rate (0 = subsidy fixed)"),
     # China's real instrument: certified integration enterprises offset 30% of their
     # investment in vocational education against education surcharges (facts.md, 2019).
     _p("tax_credit_rate", "lever", float, 0.3, 0.0, 0.6, "share",
@@ -284,6 +287,8 @@ _OUTCOMES = [
             False),
     Outcome("budget_ration", "share", "share of budget-capped claims the budget could pay",
             False),
+    Outcome("internship_subsidy_level", "yuan/intern/semester",
+            "internship subsidy in force this step (moves under the adaptive rule)", False),
 ]
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in _OUTCOMES}
 HEADLINE_OUTCOMES: tuple[str, ...] = tuple(o.name for o in _OUTCOMES if o.headline)
