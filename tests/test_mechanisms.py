@@ -771,6 +771,56 @@ def test_employed_graduates_have_employers_and_in_field_means_matched() -> None:
     assert not (pop.status == Status.SEARCHING).any()  # searched: employed or unemployed
 
 
+def test_job_search_outcomes_follow_each_cohort_to_its_end(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """employed_within_two_years and mean_search_semesters, recomputed from every hire
+    as it happens (a spy on the matching) and from the entrants of each cohort."""
+    m = make_model(demand_growth=-0.05)  # a slack market: some search for long
+    hires: dict[int, list[int]] = {}
+    entrants: dict[int, int] = {}
+    match, graduate = m._match, m.graduate
+
+    def spy_match(seekers: np.ndarray, vac: np.ndarray) -> None:
+        before = m.pop.status[seekers] == Status.EMPLOYED
+        waits = m.pop.search_steps[seekers].copy()  # semesters searched before this step
+        match(seekers, vac)
+        new = (m.pop.status[seekers] == Status.EMPLOYED) & ~before
+        for g, w in zip(m.pop.grad_step[seekers[new]], waits[new], strict=True):
+            hires.setdefault(int(g), []).append(int(w))
+
+    def spy_graduate() -> None:
+        graduate()
+        n = int(np.count_nonzero((m.pop.status == Status.SEARCHING)
+                                 & (m.pop.grad_step == m.steps)))
+        if n:
+            entrants[m.steps] = n
+
+    monkeypatch.setattr(m, "_match", spy_match)
+    monkeypatch.setattr(m, "graduate", spy_graduate)
+    checked = []
+    for _ in range(16):
+        m.step()
+        g = m.steps - 3  # the cohort whose search ends now (MAX_UNEMPLOYED_STEPS = 4)
+        if g in entrants:
+            waits = hires.get(g, [])
+            assert m.current["employed_within_two_years"] == pytest.approx(
+                len(waits) / entrants[g])
+            assert m.current["mean_search_semesters"] == pytest.approx(np.mean(waits))
+            assert set(waits) <= {0, 1, 2, 3}
+            checked.append(g)
+    assert len(checked) >= 4
+    assert any(max(w) >= 2 for w in hires.values()), "no late hire: the test sees nothing"
+    # The same cohort six months on (measured at g + 1) and at the end of its search
+    # (g + 3): employed at least as often, and the mean search at least as long.
+    df = m.outcomes_frame().set_index("step")
+    for g in checked:
+        assert (df.at[g + 3, "employed_within_two_years"]
+                >= df.at[g + 1, "employment_rate"] - 1e-12)
+        assert df.at[g + 3, "mean_search_semesters"] >= df.at[g + 1, "mean_time_to_job"] - 1e-12
+    assert any(df.at[g + 3, "employed_within_two_years"] > df.at[g + 1, "employment_rate"]
+               for g in checked)  # later hires exist, so the censored rate understates
+
+
 def test_platform_widens_the_job_search() -> None:
     """The same graduates and vacancies: with a platform more jobs are found farther away."""
     hires = {0.0: 0, 1.0: 0}

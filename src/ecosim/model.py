@@ -323,6 +323,9 @@ class EcosystemModel(mesa.Model):
         self.entered = 0
         self.removed = {"further_study": 0, "dropped_out": 0, "settled": 0, "left_region": 0}
         self.cohorts: dict[int, dict[str, np.ndarray]] = {}
+        # Job search of each graduating cohort, followed until nobody of it searches any
+        # more (MAX_UNEMPLOYED_STEPS): labour-market entrants, hires, semesters searched.
+        self.job_search: dict[int, dict[str, float]] = {}
         self.prospects = np.full(self.K, 0.7)  # perceived in-field prospects per sector
         self.track_prospects = np.array([0.9, 0.9])  # placement, vocational / general
         self.latest_vocational_share = np.nan
@@ -343,7 +346,8 @@ class EcosystemModel(mesa.Model):
         self.cohort_stats = dict.fromkeys(
             ("employment_rate", "placement_rate", "in_field_rate", "intern_retention_rate",
              "local_retention_rate", "further_study_rate", "placement_rate_higher_vocational",
-             "in_field_rate_higher_vocational", "in_field_count", "mean_time_to_job"), np.nan)
+             "in_field_rate_higher_vocational", "in_field_count", "mean_time_to_job",
+             "employed_within_two_years", "mean_search_semesters"), np.nan)
 
     def _create_initial_students(self) -> None:
         """Students already enrolled at the start: one cohort per year of programme."""
@@ -944,6 +948,8 @@ class EcosystemModel(mesa.Model):
         if done.size:
             self.cohorts[t] = {"graduates": n_type, "further": f_type}
         grads = done[~further]
+        if grads.size:
+            self.job_search[t] = {"entrants": float(grads.size), "hired": 0.0, "waits": 0.0}
         pop.status[grads] = Status.SEARCHING
         pop.grad_step[grads] = t
         pop.search_steps[grads] = 0
@@ -1057,6 +1063,7 @@ class EcosystemModel(mesa.Model):
             remaining -= np.bincount(firm[acc], minlength=remaining.size)
             s = seekers[who[acc]]
             fa = firm[acc]
+            self._record_hires(s)
             pop.status[s] = Status.EMPLOYED
             pop.employer[s] = fa
             pop.in_field[s] = (fsec[acc] == prog[who[acc]]) & (fit[acc] >= ADEQUATE_FIT)
@@ -1068,6 +1075,19 @@ class EcosystemModel(mesa.Model):
                                                         minlength=K)
             f["hired_interns"] += np.bincount(fa[is_host[acc]], minlength=self.n_enterprises)
         f["vacancies"] = remaining
+
+    def _record_hires(self, hired: np.ndarray) -> None:
+        """Book hires (record indices) on their cohort's job search: one more hire and
+        the semesters each searched before it (0 = hired in the graduation semester)."""
+        pop = self.pop
+        cohorts, idx = np.unique(pop.grad_step[hired], return_inverse=True)
+        waits = np.bincount(idx, weights=pop.search_steps[hired])
+        counts = np.bincount(idx)
+        for g, n, w in zip(cohorts.tolist(), counts.tolist(), waits.tolist(), strict=True):
+            track = self.job_search.get(g)
+            if track is not None:
+                track["hired"] += n
+                track["waits"] += w
 
     # -- 11 ----------------------------------------------------------------------------
     def enrol(self) -> None:
@@ -1233,10 +1253,19 @@ class EcosystemModel(mesa.Model):
         g = self.steps - 1
         if g in self.cohorts:
             self._measure_cohort(g)
+        # A cohort's job search ends MAX_UNEMPLOYED_STEPS − 1 steps after graduation:
+        # by then each of its entrants has been hired or has left the region.
+        done = self.job_search.pop(self.steps - (MAX_UNEMPLOYED_STEPS - 1), None)
+        if done is not None:
+            self.cohort_stats["employed_within_two_years"] = (
+                done["hired"] / done["entrants"] if done["entrants"] else np.nan)
+            self.cohort_stats["mean_search_semesters"] = (
+                done["waits"] / done["hired"] if done["hired"] else np.nan)
         out: dict[str, float] = {k: self.cohort_stats[k] for k in (
             "employment_rate", "placement_rate", "in_field_rate", "intern_retention_rate",
             "local_retention_rate", "further_study_rate", "placement_rate_higher_vocational",
-            "in_field_rate_higher_vocational", "mean_time_to_job")}
+            "in_field_rate_higher_vocational", "mean_time_to_job", "employed_within_two_years",
+            "mean_search_semesters")}
         # Over the last year: hires / (vacancies open a year ago + new ones since), so
         # carried-over vacancies count once and the rate stays a share.
         w = self.hires_window

@@ -255,6 +255,13 @@ _OUTCOMES = [
     Outcome("mean_time_to_job", "semesters",
             "latest cohort's employed: mean semesters searched before the job (0 = hired in the "
             "graduation semester; measured six months on, so at most 1)", False),
+    Outcome("employed_within_two_years", "share",
+            "latest fully followed cohort: labour-market entrants hired within four semesters "
+            "of graduation (after that, those still without a job have left the region)",
+            False),
+    Outcome("mean_search_semesters", "semesters",
+            "latest fully followed cohort's hires: mean semesters searched before the job "
+            "(0 = hired in the graduation semester; 0–3, not censored at six months)", False),
     Outcome("unemployed", "people", "graduates searching or unemployed after this step", False),
     Outcome("students_alive", "students", "students and graduates tracked by the model", False),
     Outcome("partnerships", "edges", "active school–enterprise partnerships", False),
