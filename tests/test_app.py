@@ -200,6 +200,21 @@ def test_views_are_valid_and_plain(small_model) -> None:
     assert any("since the start" in h.change for h in heads)
 
 
+def test_adaptive_rule_shows_the_subsidy_in_force() -> None:
+    """With a participation target the panel adds the subsidy the rule has set."""
+    from ecosim import EcosystemModel
+
+    m = EcosystemModel(seed=2, n_schools=6, n_enterprises=80, cohort_size=600,
+                       participation_target=0.9, government_budget=200.0)
+    for _ in range(5):  # the rule acts at steps 3 and 5
+        m.step()
+    heads = headline_numbers(m)
+    assert len(heads) == 7
+    last = heads[-1]
+    assert last.key == "internship_subsidy_level" and "90%" in last.label
+    assert last.value == "1,000 yuan" and last.change == "▲ up 1,000 yuan since the start"
+
+
 # --------------------------------------------------------------------------------------
 # Offline assets
 # --------------------------------------------------------------------------------------

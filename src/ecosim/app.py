@@ -55,7 +55,8 @@ log = logging.getLogger(__name__)
 
 # The main policy levers and a few uncertainties shown as sliders (order = on screen).
 SLIDER_LEVERS: tuple[str, ...] = (
-    "internship_subsidy", "tax_credit_rate", "resource_sharing_incentive", "ip_protection",
+    "internship_subsidy", "participation_target", "tax_credit_rate",
+    "resource_sharing_incentive", "ip_protection",
     "teacher_practice_funding", "promotion_intensity", "platform_level",
     "career_services_funding", "government_budget",
 )
