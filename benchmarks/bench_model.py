@@ -121,7 +121,7 @@ def main() -> None:
     scales = [0.1, 1.0] if args.quick else [0.1, 1.0, 10.0]
     rows = []
     for s in scales:
-        rs = [_measure("ecosim", "benchmark_county", 40, s) for _ in range(max(1, reps - 2))]
+        rs = [_measure("ecosim", "benchmark_county", 40, s) for _ in range(reps)]
         rows.append((s, _median(rs, "agents"), _median(rs, "total"), _median(rs, "peak_mb")))
     say("### Scaling (benchmark_county scaled: cohort, enterprises and schools × factor)")
     say()
