@@ -179,7 +179,7 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
         if value == "—":
             change = "measured after the first graduation"
         out.append(Headline(key, label, value, change, now))
-    if getattr(model, "participation_target", 0) > 0:  # the adaptive rule is on
+    if model.participation_target > 0:  # the adaptive rule is on
         now = float(model.internship_subsidy)
         d = now - float(model.params["internship_subsidy"])
         change = ("no change since the start" if abs(d) < 0.5 else

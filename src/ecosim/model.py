@@ -489,7 +489,7 @@ class EcosystemModel(mesa.Model):
         budget had to ration. Kept within the lever's declared range.
         """
         participation = self.current.get("participation_rate", np.nan)
-        if participation != participation:  # not measured yet
+        if np.isnan(participation):  # not measured yet
             return
         rationed = self.government.ration < 1.0
         change = 0.0
@@ -1261,11 +1261,10 @@ class EcosystemModel(mesa.Model):
                 done["hired"] / done["entrants"] if done["entrants"] else np.nan)
             self.cohort_stats["mean_search_semesters"] = (
                 done["waits"] / done["hired"] if done["hired"] else np.nan)
-        out: dict[str, float] = {k: self.cohort_stats[k] for k in (
-            "employment_rate", "placement_rate", "in_field_rate", "intern_retention_rate",
-            "local_retention_rate", "further_study_rate", "placement_rate_higher_vocational",
-            "in_field_rate_higher_vocational", "mean_time_to_job", "employed_within_two_years",
-            "mean_search_semesters")}
+        # Cohort outcomes, held until the next cohort is measured (in_field_count is
+        # bookkeeping for cost_per_matched_graduate, not an outcome).
+        out: dict[str, float] = {k: v for k, v in self.cohort_stats.items()
+                                 if k != "in_field_count"}
         # Over the last year: hires / (vacancies open a year ago + new ones since), so
         # carried-over vacancies count once and the rate stays a share.
         w = self.hires_window
