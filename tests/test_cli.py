@@ -193,6 +193,25 @@ def test_bad_option_value_is_one_clear_line(cli: dict[str, Result]) -> None:
     _assert_one_line_error(cli["steps_zero"], "--steps", "'0'")
 
 
+@pytest.mark.parametrize(("args", "fragments"), [
+    (["sweep", "experiments/smoke_sweep.toml", "--workers", "0"],
+     ("--workers", "'0'", "at least 1")),
+    (["sweep", "experiments/smoke_sweep.toml", "--flush-every", "-1"],
+     ("--flush-every", "'-1'", "> 0")),
+    (["sensitivity", "experiments/ishigami_sobol.toml", "--workers", "two"],
+     ("--workers", "'two'", "not an integer")),
+    (["sensitivity", "experiments/ishigami_sobol.toml", "--conf-level", "1.2"],
+     ("--conf-level", "'1.2'", "[0.5, 1)")),
+], ids=["sweep_workers", "sweep_flush", "sensitivity_workers", "sensitivity_conf"])
+def test_runner_options_are_checked_on_both_commands(args: list[str],
+                                                     fragments: tuple[str, ...]) -> None:
+    """sweep and sensitivity share their runner options: a bad value is one line naming
+    the option, the value and what is allowed, and nothing runs."""
+    r = _in_process(args, SCENARIO_DIR.parent)
+    _assert_one_line_error(r, *fragments)
+    assert r.stdout == ""
+
+
 def test_out_that_is_a_file_is_one_clear_line(cli: dict[str, Result]) -> None:
     """--out pointing at a file (not a folder) is refused on one line naming it."""
     _assert_one_line_error(cli["out_is_a_file"], "a_file")

@@ -14,13 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .argtypes import non_negative_int, positive_float, positive_int
+from .argtypes import add_runner_options, non_negative_int, positive_int
 from .scenario import ScenarioError
 
 __all__ = ["register", "cmd_compare", "cmd_sweep", "cmd_results"]
 
-
-_positive, _nonneg, _seconds = positive_int, non_negative_int, positive_float
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -115,12 +113,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "with its CI, figures and report.md.")
     c.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="scenario files or shipped names; the first is the reference")
-    c.add_argument("--replications", "-r", type=_positive, default=10,
+    c.add_argument("--replications", "-r", type=positive_int, default=10,
                    help="runs per scenario (default 10)")
-    c.add_argument("--seed", type=_nonneg, default=1, help="root seed (default 1)")
-    c.add_argument("--steps", type=_positive, help="semesters (default: the scenarios')")
+    c.add_argument("--seed", type=non_negative_int, default=1, help="root seed (default 1)")
+    c.add_argument("--steps", type=positive_int, help="semesters (default: the scenarios')")
     c.add_argument("--out", help="output folder (default results/compare/<a>_vs_<b>)")
-    c.add_argument("--workers", type=_positive, help="worker processes (default: all CPUs)")
+    c.add_argument("--workers", type=positive_int, help="worker processes (default: all CPUs)")
     c.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="override a parameter in every scenario (repeatable)")
     c.add_argument("--outcomes", metavar="A,B,...",
@@ -134,27 +132,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "morris) on a process pool or Dask; results stream to Parquet parts "
                     "in --out. Exit status: 0 all ok, 1 some runs failed, 130 interrupted.")
     s.add_argument("experiment", help="experiment file (TOML), e.g. experiments/smoke_sweep.toml")
-    s.add_argument("--workers", type=_positive,
-                   help="worker processes (default: all CPUs); with --dask local: workers")
-    s.add_argument("--dask", metavar="local|tcp://HOST:PORT",
-                   help="run on Dask: 'local' starts a LocalCluster on 127.0.0.1, or the "
-                        "address of a running scheduler")
-    s.add_argument("--out", help="sweep directory (default results/sweeps/<name>)")
-    s.add_argument("--resume", action="store_true",
-                   help="continue the sweep in --out: skip finished runs, redo the others")
-    s.add_argument("--retry-failed", action="store_true",
-                   help="with --resume: also redo runs recorded as failed")
-    s.add_argument("--dry-run", action="store_true",
-                   help="validate the file and print the design size; run nothing")
-    s.add_argument("--no-progress", action="store_true", help="no progress bar")
-    s.add_argument("--flush-every", type=_seconds, default=5.0, metavar="SECONDS",
-                   help="write finished runs to a part file at least this often (default 5)")
+    add_runner_options(s, out_help="sweep directory (default results/sweeps/<name>)",
+                       resume_help="continue the sweep in --out: skip finished runs, redo "
+                                   "the others")
     s.set_defaults(func=cmd_sweep)
 
     r = sub.add_parser("results", help="summarise or export a (finished or partial) sweep")
     r.add_argument("directory", help="sweep directory")
     r.add_argument("--export", metavar="FILE.parquet|FILE.csv",
                    help="write one tidy table, one row per finished run")
-    r.add_argument("--failures", type=_nonneg, default=3,
+    r.add_argument("--failures", type=non_negative_int, default=3,
                    help="failed runs to list in the summary (default 3)")
     r.set_defaults(func=cmd_results)

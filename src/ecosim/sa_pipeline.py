@@ -1255,19 +1255,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 1 if res.meta.get("failed_runs") else 0
 
 
-def _conf(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.5 <= v < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be in [0.5, 1)")
-    return v
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``ecosim sensitivity`` to the ``ecosim`` parser."""
-    from .experiment_cli import _nonneg, _positive, _seconds
+    from .argtypes import add_runner_options, confidence_level, non_negative_int, positive_int
 
     s = sub.add_parser(
         "sensitivity", help="global sensitivity analysis (Sobol', Morris, delta) of outcomes",
@@ -1283,25 +1273,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "delta for grid/LHS/random)")
     s.add_argument("--model", metavar="MODULE:FUNCTION",
                    help="analyse this Python function instead of ecosim (factors need bounds)")
-    s.add_argument("--workers", type=_positive, help="worker processes (default: all CPUs)")
-    s.add_argument("--dask", metavar="local|tcp://HOST:PORT", help="run on Dask")
-    s.add_argument("--out", help="output directory (default results/sensitivity/<name>)")
-    s.add_argument("--resume", action="store_true",
-                   help="continue the runs in --out (and re-analyse)")
-    s.add_argument("--retry-failed", action="store_true", help="with --resume: redo failed runs")
+    add_runner_options(s, out_help="output directory (default results/sensitivity/<name>)",
+                       resume_help="continue the runs in --out (and re-analyse)")
     s.add_argument("--outcomes", metavar="A,B,...", help="outcomes to analyse (default: all)")
-    s.add_argument("--resamples", type=_positive, default=1000,
+    s.add_argument("--resamples", type=positive_int, default=1000,
                    help="bootstrap resamples (default 1000)")
-    s.add_argument("--conf-level", type=_conf, default=0.95, help="CI level (default 0.95)")
-    s.add_argument("--bootstrap-seed", type=_nonneg,
+    s.add_argument("--conf-level", type=confidence_level, default=0.95,
+                   help="CI level (default 0.95)")
+    s.add_argument("--bootstrap-seed", type=non_negative_int,
                    help="bootstrap seed (default: the experiment seed)")
-    s.add_argument("--convergence-steps", type=_positive, default=5,
+    s.add_argument("--convergence-steps", type=positive_int, default=5,
                    help="Sobol' convergence sizes N, N/2, ... (default 5)")
     s.add_argument("--no-plots", action="store_true", help="skip the figures")
-    s.add_argument("--no-progress", action="store_true", help="no progress bar")
-    s.add_argument("--flush-every", type=_seconds, default=5.0, metavar="SECONDS",
-                   help="write finished runs to disk at least this often (default 5)")
-    s.add_argument("--dry-run", action="store_true",
-                   help="validate the file and print the design size; run nothing")
     s.set_defaults(func=cmd_sensitivity)
 
