@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint venv clean app browser
+.PHONY: run test bench lint venv clean app browser baseline
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ browser:
 ## performance benchmarks (not part of the tests): every benchmarks/bench_*.py in turn
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+## regenerate the stored baselines of tests/test_baselines.py (only when a change of the
+## model's results is intended: say why in the commit)
+baseline: $(STAMP)
+	cd tests && ../$(BIN)/python baseline_cases.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
