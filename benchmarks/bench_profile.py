@@ -16,7 +16,7 @@ from pathlib import Path
 
 from perf_doc import write_section
 
-from ecosim.model import EcosystemModel
+from ecosim.simulation.model import EcosystemModel
 from ecosim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

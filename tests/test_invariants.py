@@ -20,7 +20,7 @@ from support import SHARE_OUTCOMES, TINY, is_share, make_model
 
 from ecosim import LEVERS, OUTCOMES, PARAMETERS, UNCERTAINTIES, EcosystemModel
 from ecosim.params import Parameter
-from ecosim.population import Status
+from ecosim.simulation.population import Status
 
 STEPS = 10
 SETTINGS = settings(max_examples=20, deadline=None, derandomize=True, database=None,

@@ -15,8 +15,8 @@ import pytest
 from support import SMALL, TINY, make_model
 
 from ecosim import OUTCOMES, EcosystemModel
-from ecosim.agents import SIZE_CLASSES
-from ecosim.population import Status
+from ecosim.simulation.agents import SIZE_CLASSES
+from ecosim.simulation.population import Status
 
 PROCESS_ORDER = (
     "move_technology_and_demand", "run_government", "update_partnerships", "share_resources",
@@ -240,7 +240,7 @@ def test_fixed_subsidy_without_a_participation_target() -> None:
 def test_adaptive_rule_raises_the_subsidy_below_target_once_a_year() -> None:
     """Below the target with an ample budget: +ADAPTIVE_SUBSIDY_STEP every odd step
     from step 3 (once a year, from the second year), never more."""
-    from ecosim.model import ADAPTIVE_SUBSIDY_STEP
+    from ecosim.simulation.model import ADAPTIVE_SUBSIDY_STEP
 
     m = make_model(participation_target=0.95, government_budget=500.0)
     levels = []

@@ -83,7 +83,7 @@ def test_default_model_takes_declared_defaults() -> None:
 
 def test_every_parameter_is_read_by_the_model() -> None:
     """A declared parameter that the model never reads would be a dead slider."""
-    src = (ROOT / "src" / "ecosim" / "model.py").read_text(encoding="utf-8")
+    src = (ROOT / "src" / "ecosim" / "simulation" / "model.py").read_text(encoding="utf-8")
     unused = [n for n in PARAMETERS if not re.search(rf"self\.{n}\b", src)]
     assert not unused, f"declared but never read by the model: {unused}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .compare import compare
-from .model import EcosystemModel
+from .simulation.model import EcosystemModel
 from .params import (
     HEADLINE_OUTCOMES,
     LEVERS,

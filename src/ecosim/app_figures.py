@@ -29,7 +29,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from ecosim.plots import OKABE_ITO  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ecosim.model import EcosystemModel
+    from ecosim.simulation.model import EcosystemModel
 
 __all__ = [
     "SECTOR_COLOURS",

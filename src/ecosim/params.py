@@ -16,7 +16,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .sectors import SECTOR_SETS
+from .simulation.sectors import SECTOR_SETS
 
 __all__ = [
     "Parameter",

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .model import EcosystemModel
+from .simulation.model import EcosystemModel
 from .params import HEADLINE_OUTCOMES, OUTCOMES
 from .scenario import Scenario
 from .store import write_atomic

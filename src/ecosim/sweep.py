@@ -127,7 +127,7 @@ def simulate_outcomes(params: dict[str, Any], seed: int, steps: int,
     The final-year mean is the one ``ecosim run`` reports
     (:func:`ecosim.runner.final_year_summary`). The model is released afterwards.
     """
-    from .model import EcosystemModel
+    from .simulation.model import EcosystemModel
 
     model = EcosystemModel(seed=int(seed), **params)
     try:
@@ -414,7 +414,7 @@ def model_fingerprint() -> str:
     import inspect
 
     seen: set[str] = set()
-    todo = ["ecosim.model"]
+    todo = ["ecosim.simulation.model"]
     while todo:
         name = todo.pop()
         if name in seen:

@@ -57,7 +57,7 @@ class StudentPopulation:
 
     Attributes are NumPy arrays of length :attr:`n` (views into larger buffers), e.g.
     ``pop.ability``, ``pop.status``; ``pop.competency`` has shape ``(n, 5)`` in the
-    order of :data:`ecosim.sectors.COMPETENCIES`.
+    order of :data:`ecosim.simulation.sectors.COMPETENCIES`.
     """
 
     def __init__(self, capacity: int = 1024) -> None:

@@ -5,7 +5,7 @@ arrays (``model.schools_state`` / ``model.firms``), one row per agent, so that t
 model can apply a process to all enterprises in one NumPy operation while each agent
 remains an object that the app, the tests and modellers can inspect
 (``agent.awareness``, ``agent.partners``...). The decisions themselves are written once,
-in bulk, in :mod:`ecosim.model` (process methods named after DESIGN §4).
+in bulk, in :mod:`ecosim.simulation.model` (process methods named after DESIGN §4).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .agents import SIZE_CLASSES, Enterprise, Government, School
-from .params import OUTCOMES, PARAMETERS, ParameterError, coerce_value, suggest
+from ..params import OUTCOMES, PARAMETERS, ParameterError, coerce_value, suggest
 from .partnerships import PartnershipTable
 from .population import Status, StudentPopulation
 from .sectors import COMPETENCIES, sector_arrays, sector_set
@@ -153,7 +153,7 @@ class EcosystemModel(mesa.Model):
 
     Attributes:
         sectors: the region's sectors.
-        pop: the student population (:class:`ecosim.population.StudentPopulation`).
+        pop: the student population (:class:`ecosim.simulation.population.StudentPopulation`).
         firms: enterprise state arrays (one row per :class:`Enterprise`).
         schools_state: school state arrays (one row per :class:`School`).
         partnerships: the partnership table and graph.
