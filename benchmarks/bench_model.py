@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _one_ecosim(scenario: str, steps: int, scale: float) -> dict:
-    from ecosim.simulation.model import EcosystemModel
     from ecosim.scenario import load_scenario
+    from ecosim.simulation.model import EcosystemModel
 
     sc = load_scenario(scenario)
     kw = sc.model_kwargs()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from perf_doc import write_section
 
-from ecosim.simulation.model import EcosystemModel
 from ecosim.scenario import load_scenario
+from ecosim.simulation.model import EcosystemModel
 
 ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = ("move_technology_and_demand", "run_government", "update_partnerships",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .compare import compare
-from .simulation.model import EcosystemModel
 from .params import (
     HEADLINE_OUTCOMES,
     LEVERS,
@@ -17,6 +16,7 @@ from .params import (
     ParameterError,
 )
 from .sa_pipeline import analyse_sweep, sensitivity_analysis
+from .simulation.model import EcosystemModel
 
 try:
     __version__ = version("ecosim")

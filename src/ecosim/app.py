@@ -33,9 +33,9 @@ from mesa.visualization.utils import update_counter
 
 from ecosim.app_figures import CHARTS, FIGURES, headline_numbers, pretty
 from ecosim.app_server import SCENARIO_ENV, configure_solara, ensure_offline_assets
-from ecosim.simulation.model import EcosystemModel
 from ecosim.params import PARAMETERS, Parameter, coerce_value, defaults
 from ecosim.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+from ecosim.simulation.model import EcosystemModel
 
 __all__ = [
     "SLIDER_LEVERS",

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .simulation.model import EcosystemModel
 from .params import HEADLINE_OUTCOMES, OUTCOMES
 from .scenario import Scenario
+from .simulation.model import EcosystemModel
 from .store import write_atomic
 
 __all__ = ["RunResult", "simulate", "run_scenario", "final_year_summary", "write_atomic"]

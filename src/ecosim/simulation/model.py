@@ -22,8 +22,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from .agents import SIZE_CLASSES, Enterprise, Government, School
 from ..params import OUTCOMES, PARAMETERS, ParameterError, coerce_value, suggest
+from .agents import SIZE_CLASSES, Enterprise, Government, School
 from .partnerships import PartnershipTable
 from .population import Status, StudentPopulation
 from .sectors import COMPETENCIES, sector_arrays, sector_set
