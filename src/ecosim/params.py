@@ -1,10 +1,13 @@
 """The one declaration of every model input and every outcome.
 
-Levers (what a policy maker sets), uncertainties (what nobody controls) and structure
-(the size and make-up of the region) are declared here ONCE, with type, default,
-range, unit and meaning. Scenario validation, CLI ``--set`` overrides, sliders, sweeps
-and SALib problems are all derived from :data:`PARAMETERS`; outcomes from
-:data:`OUTCOMES`.
+Levers (what a policy maker sets), uncertainties (what nobody controls), structure
+(the size and make-up of the region) and calibration constants (the numbers inside the
+rules) are declared ONCE, with type, default, range, unit and meaning. The first three
+are listed here; calibration constants are declared beside the rule that uses them, in
+the ``CONSTANTS`` of each process module (:mod:`ecosim.simulation.processes`), with
+their sources, and gathered here. Scenario validation, CLI ``--set`` overrides,
+sliders, sweeps and SALib problems are all derived from :data:`PARAMETERS`; outcomes
+from :data:`OUTCOMES`.
 
 Numbers taken from the literature carry their source in a comment; the reference
 list is in ``docs/ODD.md`` (section 7) and ``../shared/reference/facts.md``.
@@ -13,9 +16,11 @@ list is in ``docs/ODD.md`` (section 7) and ``../shared/reference/facts.md``.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 from typing import Any, Literal
 
+from .simulation.processes import CONSTANT_PROCESS as _CONSTANT_PROCESS
+from .simulation.processes import CONSTANTS as _PROCESS_CONSTANTS
 from .simulation.sectors import SECTOR_SETS
 
 __all__ = [
@@ -27,6 +32,9 @@ __all__ = [
     "LEVERS",
     "UNCERTAINTIES",
     "STRUCTURE",
+    "CALIBRATION",
+    "KINDS",
+    "ParameterValues",
     "ParameterError",
     "defaults",
     "get_parameter",
@@ -34,7 +42,8 @@ __all__ = [
     "suggest",
 ]
 
-Kind = Literal["lever", "uncertainty", "structure"]
+Kind = Literal["lever", "uncertainty", "structure", "calibration"]
+KINDS: tuple[str, ...] = ("lever", "uncertainty", "structure", "calibration")
 
 
 class ParameterError(ValueError):
@@ -47,13 +56,15 @@ class Parameter:
 
     Attributes:
         name: snake_case keyword of :class:`ecosim.EcosystemModel`.
-        kind: ``lever``, ``uncertainty`` or ``structure``.
+        kind: ``lever``, ``uncertainty``, ``structure`` or ``calibration``.
         type: ``float``, ``int`` or ``bool``.
         default: value used when a scenario says nothing.
         low: smallest allowed value (inclusive); ``None`` for bool.
         high: largest allowed value (inclusive); ``None`` for bool.
         unit: unit of measurement, for people.
         meaning: one line saying what it is.
+        source: where the default comes from (calibration constants always say).
+        process: the process module whose rule uses it (calibration constants).
     """
 
     name: str
@@ -64,6 +75,8 @@ class Parameter:
     high: float | None
     unit: str
     meaning: str
+    source: str = ""
+    process: str = ""
 
     def allowed(self) -> str:
         """Human description of the allowed values."""
@@ -210,10 +223,36 @@ _STRUCTURE = [
        "sector set of the region: " + " or ".join(repr(r) for r in SECTOR_SETS)),
 ]
 
-PARAMETERS: dict[str, Parameter] = {p.name: p for p in _LEVERS + _UNCERTAINTIES + _STRUCTURE}
+# ----------------------------------------------------------------------------------
+# Calibration constants: declared with their sources in the process modules
+# (ecosim/simulation/processes/*.py, ``CONSTANTS``), ODD §7.14.
+# ----------------------------------------------------------------------------------
+_CALIBRATION = [
+    Parameter(c.name, "calibration", c.type, c.default, c.low, c.high, c.unit, c.meaning,
+              source=c.source, process=_CONSTANT_PROCESS[c.name])
+    for c in _PROCESS_CONSTANTS
+]
+
+PARAMETERS: dict[str, Parameter] = {}
+for _p_ in _LEVERS + _UNCERTAINTIES + _STRUCTURE + _CALIBRATION:
+    if _p_.name in PARAMETERS:  # pragma: no cover - a declaration error
+        raise RuntimeError(f"parameter {_p_.name!r} is declared twice")
+    if _p_.low is not None and not _p_.low <= _p_.default <= _p_.high:  # pragma: no cover
+        raise RuntimeError(f"default of {_p_.name!r} is outside its range")
+    PARAMETERS[_p_.name] = _p_
+del _p_
 LEVERS: tuple[str, ...] = tuple(p.name for p in _LEVERS)
 UNCERTAINTIES: tuple[str, ...] = tuple(p.name for p in _UNCERTAINTIES)
 STRUCTURE: tuple[str, ...] = tuple(p.name for p in _STRUCTURE)
+CALIBRATION: tuple[str, ...] = tuple(p.name for p in _CALIBRATION)
+
+# The values of one run, read by the processes as ``model.p.<name>``: frozen, so a rule
+# that moves a lever during a run must keep its own policy state (model.policy).
+ParameterValues = make_dataclass(
+    "ParameterValues", [(name, p.type) for name, p in PARAMETERS.items()],
+    frozen=True, slots=True)
+ParameterValues.__module__ = __name__
+ParameterValues.__doc__ = "Values of every declared parameter for one run (read-only)."
 
 # ----------------------------------------------------------------------------------
 # Outcomes (DESIGN §6). These column names are a contract other tools rely on.

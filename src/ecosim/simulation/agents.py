@@ -1,11 +1,11 @@
 """Schools, enterprises and government: the few, deliberate actors (Mesa agents).
 
 Each School and Enterprise agent is a Mesa agent whose state lives in the model's
-arrays (``model.schools_state`` / ``model.firms``), one row per agent, so that the
-model can apply a process to all enterprises in one NumPy operation while each agent
-remains an object that the app, the tests and modellers can inspect
+tables (``model.schools`` / ``model.firms``, :mod:`ecosim.simulation.state`), one row
+per agent, so that a process can update all enterprises in one NumPy operation while
+each agent remains an object that the app, the tests and modellers can inspect
 (``agent.awareness``, ``agent.partners``...). The decisions themselves are written once,
-in bulk, in :mod:`ecosim.simulation.model` (process methods named after DESIGN §4).
+in bulk, in the process modules of :mod:`ecosim.simulation.processes`.
 """
 
 from __future__ import annotations
@@ -14,28 +14,24 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
+from .processes.curricula import alignment
+from .state import SIZE_CLASSES
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import EcosystemModel
+    from .state import Simulation as EcosystemModel
 
 __all__ = ["School", "Enterprise", "Government", "SCHOOL_TYPES", "SIZE_CLASSES"]
 
 SCHOOL_TYPES: tuple[str, ...] = ("secondary_vocational", "higher_vocational", "university")
-# Enterprise size classes by staff, as in the German training statistics (facts.md).
-SIZE_CLASSES: tuple[tuple[str, int, int], ...] = (
-    ("micro", 1, 9),
-    ("small", 10, 99),
-    ("medium", 100, 499),
-    ("large", 500, 10**9),
-)
 
 
 def _view(table: str, field: str, doc: str) -> property:
     def get(self: Any) -> Any:
-        value = getattr(self.model, table)[field][self.index]
+        value = getattr(getattr(self.model, table), field)[self.index]
         return value.item() if hasattr(value, "item") else value
 
     def set_(self: Any, value: Any) -> None:
-        getattr(self.model, table)[field][self.index] = value
+        getattr(getattr(self.model, table), field)[self.index] = value
 
     return property(get, set_, doc=doc)
 
@@ -43,18 +39,18 @@ def _view(table: str, field: str, doc: str) -> property:
 class School(mesa.Agent):
     """A secondary vocational school, higher vocational college or university.
 
-    Attributes are views of row :attr:`index` of ``model.schools_state``.
+    Attributes are views of row :attr:`index` of ``model.schools``.
     """
 
-    school_type_code = _view("schools_state", "type", "0 secondary voc., 1 higher voc., 2 univ.")
-    district = _view("schools_state", "district", "district of the school")
-    n_teachers = _view("schools_state", "teachers", "number of teachers")
-    dual_qualified_share = _view("schools_state", "dq", "share of dual-qualified teachers")
-    practical_share = _view("schools_state", "practical", "share of practical teaching")
-    resources = _view("schools_state", "resources", "stock of shared resources (yuan)")
-    budget = _view("schools_state", "budget", "earmarked budget not yet spent (yuan)")
-    management_quality = _view("schools_state", "management", "timely support in practice")
-    career_intensity = _view("schools_state", "career", "career-service intensity (0–1)")
+    school_type_code = _view("schools", "school_type", "0 secondary voc., 1 higher voc., 2 univ.")
+    district = _view("schools", "district", "district of the school")
+    n_teachers = _view("schools", "teachers", "number of teachers")
+    dual_qualified_share = _view("schools", "dual_qualified", "share of dual-qualified teachers")
+    practical_share = _view("schools", "practical", "share of practical teaching")
+    resources = _view("schools", "resources", "stock of shared resources (yuan)")
+    budget = _view("schools", "budget", "earmarked budget not yet spent (yuan)")
+    management_quality = _view("schools", "management", "timely support in practice")
+    career_intensity = _view("schools", "career", "career-service intensity (0–1)")
 
     def __init__(self, model: EcosystemModel, index: int) -> None:
         super().__init__(model)
@@ -68,13 +64,13 @@ class School(mesa.Agent):
     @property
     def seats(self) -> dict[str, float]:
         """Yearly intake seats per programme (sector name → seats)."""
-        row = self.model.seats[self.index]
+        row = self.model.schools.seats[self.index]
         return {s.name: float(row[k]) for k, s in enumerate(self.model.sectors)}
 
     @property
     def alignment(self) -> dict[str, float]:
         """Curriculum alignment of each programme with its sector frontier (0–1)."""
-        row = self.model.alignment()[self.index]
+        row = alignment(self.model)[self.index]
         return {s.name: float(row[k]) for k, s in enumerate(self.model.sectors)}
 
     @property

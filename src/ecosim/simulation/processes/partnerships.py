@@ -1,0 +1,221 @@
+"""Process 3 — partnerships: enterprises weigh cooperation, schools search, pairs
+deepen or break.
+
+Seed mechanism: enterprises' weak recognition of cooperation (paper §2) and bounded
+rationality (noisy logit choice on perceived net benefit); search friction that the
+cooperation platform lowers (§4.3 informatization); deepening from internship
+agreements to order classes and joint labs / industrial colleges (§4.2, §5); break-ups
+from goal misalignment and weak mechanisms (§4.3).
+
+This module also holds the enterprise's view of what an intern is worth
+(:func:`expected_net_benefit`) and the per-depth coefficients of partnerships
+(:func:`depth_table`): with :mod:`.internships` it answers "what decides whether an
+enterprise takes an intern?" (ODD §7.3, §7.7).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..constants import Constant
+from ..sampling import draw_firms, group_rank, sigmoid
+from ..state import DepthTable
+from . import sharing
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..state import Simulation
+
+__all__ = ["CONSTANTS", "SEMESTER_MONTHS", "depth_table", "expected_net_benefit",
+           "update_partnerships"]
+
+SEMESTER_MONTHS = 6  # one step is one semester
+
+CONSTANTS: tuple[Constant, ...] = (
+    # --- what an intern is worth to the enterprise (expected here, realised in
+    # enterprise_learning) ---------------------------------------------------------
+    Constant("intern_pay_share", 0.35, 0.1, 0.8, "share of skilled wage",
+             "intern pay relative to the skilled entry wage",
+             "Swiss apprentices earn ~12% of a skilled wage in year 1 (facts.md, secondary "
+             "source); final-year Chinese interns do near-full work, so 35% (assumption)"),
+    Constant("recruitment_cost_months", 3.0, 1.0, 6.0, "months of wage",
+             "cost of replacing an external hire, saved by hiring a former intern",
+             "assumption; 'over 80% of German firms train to secure their own skilled "
+             "workers' (BIBB, facts.md)"),
+    Constant("expected_retention", 0.7, 0.4, 0.9, "share",
+             "share of its interns a host expects to keep",
+             "Germany 61% (2010) → 77% (2019) (facts.md)"),
+    Constant("coordination_cost", 12_000.0, 2_000.0, 30_000.0, "yuan/partnership/semester",
+             "liaison staff and paperwork of a partnership", "assumption"),
+    Constant("ip_risk_cost", 8_000.0, 0.0, 30_000.0, "yuan/intern/semester",
+             "expected loss of core technology per intern at full sensitivity and no "
+             "protection (× the depth's exposure)", "assumption"),
+    Constant("perception_floor", 0.4, 0.0, 1.0, "share",
+             "share of cooperation's benefits an unaware enterprise perceives", "assumption"),
+    Constant("choice_noise", 5_000.0, 1_000.0, 20_000.0, "yuan",
+             "logit scale of the bounded-rational choice to join or deepen", "assumption"),
+    # --- search for partners -----------------------------------------------------------
+    Constant("search_contacts", 2.0, 0.5, 6.0, "contacts/programme/semester",
+             "partner contacts a vocational school makes per programme without a platform",
+             "assumption"),
+    Constant("local_search", 0.8, 0.0, 1.0, "share",
+             "share of partner search inside the school's own district without a platform",
+             "assumption"),
+    # --- per depth: 1 internship agreement, 2 order class, 3 joint lab (assumptions:
+    # order classes and joint labs host more interns per mentor, expose more core
+    # technology, share much more equipment and last longer) ------------------------
+    Constant("intern_slots_depth_1", 1.0, 0.5, 3.0, "interns/mentor",
+             "intern slots per mentor at depth 1", "assumption"),
+    Constant("intern_slots_depth_2", 1.5, 0.5, 3.0, "interns/mentor",
+             "intern slots per mentor at depth 2", "assumption"),
+    Constant("intern_slots_depth_3", 2.0, 0.5, 4.0, "interns/mentor",
+             "intern slots per mentor at depth 3", "assumption"),
+    Constant("ip_exposure_depth_1", 0.5, 0.0, 2.0, "index",
+             "exposure of core technology per intern at depth 1", "assumption"),
+    Constant("ip_exposure_depth_2", 1.0, 0.0, 2.0, "index",
+             "exposure of core technology per intern at depth 2", "assumption"),
+    Constant("ip_exposure_depth_3", 1.5, 0.0, 3.0, "index",
+             "exposure of core technology per intern at depth 3", "assumption"),
+    Constant("stability_depth_1", 1.0, 0.2, 1.5, "multiplier",
+             "break-up hazard multiplier at depth 1", "assumption"),
+    Constant("stability_depth_2", 0.7, 0.2, 1.5, "multiplier",
+             "break-up hazard multiplier at depth 2", "assumption"),
+    Constant("stability_depth_3", 0.4, 0.1, 1.5, "multiplier",
+             "break-up hazard multiplier at depth 3 (joint labs last longer)", "assumption"),
+    # --- break-up and deepening: tuned so that a satisfied depth-1 partnership lasts ~25
+    # years and a dissatisfied one a few semesters; evolutionary-game studies find
+    # cooperation lasts only while the payoff to both parties is positive (facts.md) ---
+    Constant("break_base", 0.02, 0.0, 0.1, "1/semester",
+             "break-up hazard of a satisfied partnership", "assumption (see group comment)"),
+    Constant("break_dissatisfied", 0.35, 0.05, 0.8, "1/semester",
+             "extra break-up hazard at full dissatisfaction of the firm (half of it for "
+             "the school)", "assumption (see group comment)"),
+    Constant("break_misaligned", 0.08, 0.0, 0.3, "1/semester",
+             "extra break-up hazard at fully misaligned goals and weak management",
+             "assumption"),
+    Constant("deepen_base", 0.08, 0.0, 0.3, "1/semester",
+             "chance per semester that a ready, satisfied pair deepens", "assumption"),
+)
+
+
+def depth_table(p: object) -> DepthTable:
+    """Per-depth coefficients (index 0 unused) from the declared constants."""
+    def row(prefix: str) -> np.ndarray:
+        return np.array([0.0] + [getattr(p, f"{prefix}_depth_{d}") for d in (1, 2, 3)])
+
+    return DepthTable(slots=row("intern_slots"), exposure=row("ip_exposure"),
+                      sharing=row("sharing"), stability=row("stability"))
+
+
+def expected_net_benefit(model: Simulation, depth: int = 1) -> np.ndarray:
+    """Each enterprise's perceived net benefit per intern and semester (yuan).
+
+    interns' productive work + recruitment savings × retention + subsidy + tax credit
+    − mentoring − intern pay − coordination − resource-sharing cost − IP risk, at a
+    given partnership depth, with benefits seen through the firm's awareness and
+    blended with its own experience (ODD §7.3).
+    """
+    p, f, ind, dt = model.p, model.firms, model.industry, model.depth
+    k = f.sector
+    wage_sem = ind.wage[k] * SEMESTER_MONTHS
+    slots = np.maximum(f.mentors * dt.slots[depth], 1.0)
+    need = np.minimum(1.0, f.yearly_need / slots)
+    benefit = (p.intern_productivity * wage_sem
+               + p.recruitment_cost_months * ind.wage[k] * p.expected_retention * need)
+    perceived = benefit * (p.perception_floor + (1 - p.perception_floor) * f.awareness)
+    pay = p.intern_pay_share * wage_sem
+    cost = (pay + p.mentoring_cost + p.coordination_cost / slots
+            + p.ip_risk_cost * f.ip_sensitivity * (1 - p.ip_protection)
+            * dt.exposure[depth])
+    shared = sharing.sharing_willingness(model) * sharing.shared_per_partnership(model, depth)
+    ration = model.government.ration
+    cost = cost + shared * (p.share_opportunity_cost - p.resource_sharing_incentive
+                            * ration) / slots
+    credit_prob = np.where(f.certified, 1.0, 0.0)
+    support = (model.policy.internship_subsidy * ration
+               + p.tax_credit_rate * (pay + p.mentoring_cost) * credit_prob)
+    net = perceived - cost + support
+    return np.where(f.has_experience, 0.5 * net + 0.5 * f.experience, net)
+
+
+def update_partnerships(model: Simulation) -> None:
+    """Enterprises weigh cooperation; existing pairs age, break or deepen; schools search."""
+    f = model.firms
+    net = expected_net_benefit(model, 1)
+    f.willingness = sigmoid(net / model.p.choice_noise)
+    # Firms that would expect a gain even without the subsidy (its deadweight): the
+    # subsidy enters both perception and experience once per intern.
+    f.unsubsidised_willing = (net - model.policy.internship_subsidy * model.government.ration
+                              > 0)
+    _age_break_deepen(model)
+    _search_new_partners(model, f.willingness)
+
+
+def _age_break_deepen(model: Simulation) -> None:
+    """Existing partnerships age, break up (dissatisfaction, misalignment) or deepen."""
+    p, rng, t, dt = model.p, model.rng, model.partnerships, model.depth
+    rows = t.active_rows
+    if not rows.size:
+        return
+    t.age[rows] += 1
+    d = t.depth[rows]
+    mgmt = model.schools.management[t.school[rows]]
+    p_break = (p.break_base
+               + p.break_dissatisfied * np.clip(-t.sat_firm[rows], 0, 1)
+               + p.break_dissatisfied * 0.5 * np.clip(-t.sat_school[rows], 0, 1)
+               + p.break_misaligned * (1 - p.goal_alignment) * (1 - mgmt))
+    p_break = p_break * dt.stability[d]
+    broken = rng.random(rows.size) < p_break
+    ready = ((d < 3) & (t.age[rows] >= 2 * d) & (t.sat_firm[rows] > 0.2)
+             & (t.sat_school[rows] > 0.1) & ~broken)
+    # The enterprise weighs the next level like the first: a logit on its expected net
+    # benefit at that depth (2σ = 1 for an indifferent firm).
+    firm = t.firm[rows]
+    next_net = np.where(d == 1, expected_net_benefit(model, 2)[firm],
+                        expected_net_benefit(model, 3)[firm])
+    p_deepen = (p.deepen_base * (0.5 + p.goal_alignment)
+                * (1 + p.resource_sharing_incentive + 0.5 * p.pilot_city)
+                * 2 * sigmoid(next_net / p.choice_noise))
+    deepen = ready & (rng.random(rows.size) < p_deepen)
+    t.remove(rows[broken])
+    t.deepen(rows[deepen])
+
+
+def _search_new_partners(model: Simulation, willing: np.ndarray) -> None:
+    """Schools contact enterprises of their programmes' sectors; willing ones accept.
+
+    A firm partners with a limited number of schools (1 + 1 per 10 mentors): of this
+    semester's new contacts it takes only as many as it has room for.
+    """
+    p, rng, f, ss = model.p, model.rng, model.firms, model.schools
+    t, K = model.partnerships, model.K
+    seat_w = ss.seats / np.maximum(ss.seats.sum(axis=1, keepdims=True), 1e-9)
+    intensity = np.where(ss.vocational, p.search_contacts, p.search_contacts * 0.25)
+    lam = (intensity[:, None] * ss.offers * (1 + 2 * p.platform_level)
+           * np.minimum(1.0, seat_w * K))
+    n_contacts = rng.poisson(lam)  # (S, K)
+    flat = n_contacts.ravel()
+    if flat.sum() == 0:
+        return
+    idx = np.repeat(np.arange(flat.size), flat)
+    c_school, c_sector = idx // K, idx % K
+    local = rng.random(idx.size) < p.local_search * (1 - 0.75 * p.platform_level)
+    c_district = np.where(local, ss.district[c_school], -1)
+    firm = draw_firms(model, c_sector, c_district, weights=None)
+    ok = firm >= 0
+    c_school, firm, c_sector = c_school[ok], firm[ok], c_sector[ok]
+    accept = rng.random(firm.size) < willing[firm]
+    c_school, firm, c_sector = c_school[accept], firm[accept], c_sector[accept]
+    if firm.size == 0:
+        return
+    key = c_school.astype(np.int64) * f.n + firm
+    _, first = np.unique(key, return_index=True)
+    first = np.sort(first)
+    c_school, firm, c_sector = c_school[first], firm[first], c_sector[first]
+    new = ~t.exists(c_school, firm)
+    c_school, firm, c_sector = c_school[new], firm[new], c_sector[new]
+    room = np.maximum(1 + f.mentors[firm] // 10 - t.per_firm()[firm], 0)
+    order, rank = group_rank(firm, rng.random(firm.size))
+    keep = np.sort(order[rank < room[order]])
+    t.add(c_school[keep], firm[keep], c_sector[keep], 1)
