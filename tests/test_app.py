@@ -123,7 +123,7 @@ def test_step_slider_reset_rebuilds_the_model_with_the_chosen_values() -> None:
     slider = _slider(rc, "internship_subsidy")
     slider.v_model = 5000.0
     assert state.params.value["internship_subsidy"] == 5000.0
-    assert state.model.value is first and first.internship_subsidy == 0.0
+    assert state.model.value is first and first.policy.internship_subsidy == 0.0
     assert state.pending() == ["internship_subsidy"]
     assert any("Press Reset" in str(getattr(w, "children", "")) for w in rc.find(v.Alert).widgets)
     assert "5,000" in _slider(rc, "internship_subsidy").label
@@ -137,8 +137,8 @@ def test_step_slider_reset_rebuilds_the_model_with_the_chosen_values() -> None:
     _button(rc, "Reset").click()
     new = state.model.value
     assert new is not first
-    assert new.steps == 0 and new.internship_subsidy == 5000.0 and new.seed == 42
-    assert new.n_enterprises == 100  # still classroom size
+    assert new.steps == 0 and new.policy.internship_subsidy == 5000.0 and new.seed == 42
+    assert new.p.n_enterprises == 100  # still classroom size
     assert state.pending() == []
     _button(rc, "Step").click()
     assert new.steps == 1
@@ -163,14 +163,14 @@ def test_scenario_picker_loads_the_scenario_and_rebuilds() -> None:
     picker.v_model = "tech_shock"
     m = state.model.value
     assert m is not old and state.scenario.value == "tech_shock"
-    assert m.tech_shock_step == 6 and m.tech_shock_size == pytest.approx(0.4)
-    assert m.n_enterprises == 100
+    assert m.p.tech_shock_step == 6 and m.p.tech_shock_size == pytest.approx(0.4)
+    assert m.p.n_enterprises == 100
     assert "0.40" in _slider(rc, "tech_shock_size").label  # sliders follow the scenario
     assert state.pending() == []
     # switching classroom size off keeps the levers and uses the scenario's own size
     rc.find(v.Checkbox).widget.v_model = False
-    assert state.model.value.n_enterprises == load_scenario("tech_shock").params["n_enterprises"]
-    assert state.model.value.tech_shock_step == 6
+    assert state.model.value.p.n_enterprises == load_scenario("tech_shock").params["n_enterprises"]
+    assert state.model.value.p.tech_shock_step == 6
 
 
 def test_each_browser_tab_gets_its_own_model() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import SHARE_OUTCOMES, TINY, is_share, make_model
@@ -21,6 +22,7 @@ from support import SHARE_OUTCOMES, TINY, is_share, make_model
 from ecosim import LEVERS, OUTCOMES, PARAMETERS, UNCERTAINTIES, EcosystemModel
 from ecosim.params import Parameter
 from ecosim.simulation.population import Status
+from ecosim.simulation.processes import labour_market
 
 STEPS = 10
 SETTINGS = settings(max_examples=20, deadline=None, derandomize=True, database=None,
@@ -77,15 +79,16 @@ def test_every_entrant_is_accounted_for(params: dict[str, Any], seed: int) -> No
 
 
 def _check_money(m: EcosystemModel) -> None:
-    ss, g = m.schools_state, m.government
+    ss, g = m.schools, m.government
     for key in ("budget", "career_budget", "resources"):
-        assert (ss[key] >= -1e-6).all(), (key, ss[key].min())
+        value = getattr(ss, key)
+        assert (value >= -1e-6).all(), (key, value.min())
     assert all(v >= 0 for v in g.ledger.values()), g.ledger
     assert all(v >= 0 for v in g.spent_step.values()), g.spent_step
     capped = sum(v for k, v in g.spent_step.items() if k != "tax_credit")
     assert capped <= g.budget_per_step * (1 + 1e-9) + 1e-6, (capped, g.budget_per_step)
     assert 0.0 <= g.ration <= 1.0
-    assert (m.firms["vacancies"] >= 0).all()
+    assert (m.firms.vacancies >= 0).all()
 
 
 @SETTINGS
@@ -109,8 +112,9 @@ def _check_shares(m: EcosystemModel) -> None:
             assert math.isnan(v) or v >= 0, (name, v)  # counts and money are never negative
     f, pop = m.firms, m.pop
     for key in ("awareness", "ip_sensitivity", "tech", "willingness"):
-        assert ((f[key] >= 0) & (f[key] <= 1)).all(), key
-    assert ((m.schools_state["dq"] >= 0) & (m.schools_state["dq"] <= 1)).all()
+        value = getattr(f, key)
+        assert ((value >= 0) & (value <= 1)).all(), key
+    assert ((m.schools.dual_qualified >= 0) & (m.schools.dual_qualified <= 1)).all()
     assert ((pop.competency >= 0) & (pop.competency <= 1)).all()
 
 
@@ -126,25 +130,26 @@ def test_shares_stay_in_the_unit_interval(params: dict[str, Any], seed: int) -> 
 def test_hires_never_exceed_vacancies(params: dict[str, Any], seed: int) -> None:
     """In every labour-market round each enterprise hires at most its open vacancies."""
     m = EcosystemModel(seed=seed, **TINY, **params)
-    original = m._match
+    original = labour_market._match
     seen: list[int] = []
 
-    def spy(seekers: np.ndarray, vac: np.ndarray) -> None:
+    def spy(model: EcosystemModel, seekers: np.ndarray, vac: np.ndarray) -> None:
         vac_before = vac.copy()
         was_employed = m.pop.status[seekers] == Status.EMPLOYED
-        original(seekers, vac)
+        original(model, seekers, vac)
         new = seekers[(m.pop.status[seekers] == Status.EMPLOYED) & ~was_employed]
-        hires = np.bincount(m.pop.employer[new], minlength=m.n_enterprises)
+        hires = np.bincount(m.pop.employer[new], minlength=m.p.n_enterprises)
         assert (hires <= vac_before).all()
-        np.testing.assert_array_equal(m.firms["vacancies"], vac_before - hires)
+        np.testing.assert_array_equal(m.firms.vacancies, vac_before - hires)
         seen.append(int(hires.sum()))
 
-    m._match = spy  # type: ignore[method-assign]
-    for _ in range(STEPS):
-        n_calls = len(seen)
-        m.step()
-        counted = seen[-1] if len(seen) > n_calls else 0
-        assert m.step_flow["hires"] == counted  # the reported hires are the real hires
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(labour_market, "_match", spy)
+        for _ in range(STEPS):
+            n_calls = len(seen)
+            m.step()
+            counted = seen[-1] if len(seen) > n_calls else 0
+            assert m.ledger.flows.hires == counted  # the reported hires are the real hires
     assert len(seen) > 0
 
 

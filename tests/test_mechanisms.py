@@ -8,6 +8,7 @@ both models start from the identical state ("paired" comparisons).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -15,8 +16,11 @@ import pytest
 from support import SMALL, TINY, make_model
 
 from ecosim import OUTCOMES, EcosystemModel
-from ecosim.simulation.agents import SIZE_CLASSES
+from ecosim.simulation import processes as proc
 from ecosim.simulation.population import Status
+from ecosim.simulation.processes.partnerships import expected_net_benefit as net_benefit
+from ecosim.simulation.schedule import SCHEDULE
+from ecosim.simulation.state import SIZE_CLASSES
 
 PROCESS_ORDER = (
     "move_technology_and_demand", "run_government", "update_partnerships", "share_resources",
@@ -33,8 +37,8 @@ def _final_year_vocational(m: EcosystemModel) -> np.ndarray:
 
 def _to_graduation(m: EcosystemModel) -> None:
     """Processes 1–9 on a fresh model: vacancies open and a cohort graduates."""
-    for name in PROCESS_ORDER[:9]:
-        getattr(m, name)()
+    for process in SCHEDULE[:9]:
+        process.run(m)
 
 
 # ------------------------------------------------------------------------------------
@@ -44,14 +48,16 @@ def test_step_runs_the_13_processes_in_design_order(monkeypatch: pytest.MonkeyPa
     """step() calls the processes in DESIGN §4 order; enrolment only on odd steps."""
     m = make_model()
     calls: list[tuple[int, str]] = []
-    for name in PROCESS_ORDER:
-        original = getattr(m, name)
+    assert tuple(p.function for p in SCHEDULE) == PROCESS_ORDER
+    for process in SCHEDULE:
+        original = getattr(process.module, process.function)
 
-        def wrapped(*a: Any, _name: str = name, _orig: Any = original, **k: Any) -> Any:
+        def wrapped(*a: Any, _name: str = process.function, _orig: Any = original,
+                    **k: Any) -> Any:
             calls.append((m.steps, _name))
             return _orig(*a, **k)
 
-        monkeypatch.setattr(m, name, wrapped)
+        monkeypatch.setattr(process.module, process.function, wrapped)
     m.step()
     m.step()
     step1 = [n for s, n in calls if s == 1]
@@ -60,26 +66,26 @@ def test_step_runs_the_13_processes_in_design_order(monkeypatch: pytest.MonkeyPa
     assert step2 == [n for n in PROCESS_ORDER if n != "enrol"]
 
 
-@pytest.mark.parametrize("name", PROCESS_ORDER)
-def test_each_process_runs_on_a_fresh_model(name: str) -> None:
-    """Every process method can be called on its own right after construction."""
+@pytest.mark.parametrize("process", SCHEDULE, ids=[p.function for p in SCHEDULE])
+def test_each_process_runs_on_a_fresh_model(process: Any) -> None:
+    """Every process can be run on its own right after construction."""
     m = make_model()
-    aware = m.firms["awareness"].copy()
-    getattr(m, name)()
-    assert m.pop.n > 0 and m.firms["awareness"].shape == aware.shape
+    aware = m.firms.awareness.copy()
+    process.run(m)
+    assert m.pop.n > 0 and m.firms.awareness.shape == aware.shape
 
 
 def test_enrolment_happens_only_on_odd_steps() -> None:
     """A new cohort enters once a year (odd steps); even steps admit nobody."""
     m = make_model()
     for _ in range(6):
-        before = m.entered
+        before = m.book.entered
         m.step()
         if m.steps % 2 == 1:
-            assert m.entered > before, m.steps
-            assert m.entered - before <= m.cohort_size
+            assert m.book.entered > before, m.steps
+            assert m.book.entered - before <= m.p.cohort_size
         else:
-            assert m.entered == before, m.steps
+            assert m.book.entered == before, m.steps
 
 
 # ------------------------------------------------------------------------------------
@@ -90,29 +96,29 @@ def test_frontier_advances_by_rate_times_sector_multiplier() -> None:
     m = make_model(tech_change_rate=0.05)
     expected_mult = np.array([s.tech_multiplier for s in m.sectors])
     for i in range(1, 4):
-        m.move_technology_and_demand()
-        np.testing.assert_allclose(m.frontier, i * 0.05 * expected_mult)
-    assert m.frontier.argmax() == expected_mult.argmax()  # IT moves fastest
+        proc.technology.move_technology_and_demand(m)
+        np.testing.assert_allclose(m.industry.frontier, i * 0.05 * expected_mult)
+    assert m.industry.frontier.argmax() == expected_mult.argmax()  # IT moves fastest
 
 
 def test_technology_shock_jumps_the_frontier_once() -> None:
     """At tech_shock_step every frontier jumps by tech_shock_size, at no other step."""
     m = make_model(tech_change_rate=0.02, tech_shock_step=2, tech_shock_size=0.3)
-    trend = 0.02 * m.sector_tech
-    previous = m.frontier.copy()
+    trend = 0.02 * m.industry.tech
+    previous = m.industry.frontier.copy()
     for step in (1, 2, 3):
         m.step()
         jump = 0.3 if step == 2 else 0.0
-        np.testing.assert_allclose(m.frontier - previous, trend + jump)
-        previous = m.frontier.copy()
+        np.testing.assert_allclose(m.industry.frontier - previous, trend + jump)
+        previous = m.industry.frontier.copy()
 
 
 def test_frontier_skill_goes_stale_when_frontier_moves() -> None:
     """Students' frontier skill is measured against the frontier: it falls by the move."""
     m = make_model(tech_change_rate=0.1)
     before = m.pop.competency.copy()
-    m.move_technology_and_demand()
-    d = 0.1 * m.sector_tech[m.pop.programme]
+    proc.technology.move_technology_and_demand(m)
+    d = 0.1 * m.industry.tech[m.pop.programme]
     np.testing.assert_allclose(m.pop.competency[:, 0], np.maximum(before[:, 0] - d, 0),
                                rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(m.pop.competency[:, 1:], before[:, 1:])
@@ -121,28 +127,28 @@ def test_frontier_skill_goes_stale_when_frontier_moves() -> None:
 def test_demand_index_grows_with_sector_and_regional_growth() -> None:
     """demand index × sqrt(1 + sector growth + demand_growth) each semester (yearly rate)."""
     m = make_model(demand_growth=0.1)
-    m.move_technology_and_demand()
-    m.move_technology_and_demand()
-    np.testing.assert_allclose(m.demand_index, 1 + m.sector_growth + 0.1)
+    proc.technology.move_technology_and_demand(m)
+    proc.technology.move_technology_and_demand(m)
+    np.testing.assert_allclose(m.industry.demand_index, 1 + m.industry.growth + 0.1)
 
 
 def test_new_vacancies_match_expected_labour_demand() -> None:
     """New vacancies per semester are Poisson around half the yearly entry need."""
     m = make_model(demand_growth=0.0)
-    m.move_technology_and_demand()
-    expected = float((m.yearly_need / 2 * m.demand_index[m.firms["sector"]]).sum())
-    new = m.step_flow["new_vacancies"]
+    proc.technology.move_technology_and_demand(m)
+    expected = float((m.firms.yearly_need / 2 * m.industry.demand_index[m.firms.sector]).sum())
+    new = m.ledger.flows.new_vacancies
     assert abs(new - expected) < 5 * np.sqrt(expected), (new, expected)
-    assert new == m.firms["vacancies"].sum()  # nothing carried over at the start
+    assert new == m.firms.vacancies.sum()  # nothing carried over at the start
 
 
 def test_unfilled_vacancies_partly_persist() -> None:
     """Open vacancies carry over only in part: after − new ≤ before."""
     m = make_model()
-    m.firms["vacancies"][:] = 10
-    before = int(m.firms["vacancies"].sum())
-    m.move_technology_and_demand()
-    carried = int(m.firms["vacancies"].sum()) - m.step_flow["new_vacancies"]
+    m.firms.vacancies[:] = 10
+    before = int(m.firms.vacancies.sum())
+    proc.technology.move_technology_and_demand(m)
+    carried = int(m.firms.vacancies.sum()) - m.ledger.flows.new_vacancies
     assert 0 < carried < before
 
 
@@ -153,8 +159,8 @@ def test_more_demand_growth_opens_more_vacancies() -> None:
         m = make_model(demand_growth=g)
         total = 0
         for _ in range(10):
-            m.move_technology_and_demand()
-            total += m.step_flow["new_vacancies"]
+            proc.technology.move_technology_and_demand(m)
+            total += m.ledger.flows.new_vacancies
         totals[g] = total
     assert totals[0.2] > totals[-0.1] * 1.5, totals
 
@@ -164,7 +170,7 @@ def test_more_demand_growth_opens_more_vacancies() -> None:
 # ------------------------------------------------------------------------------------
 def _depth_sum_from_graph(m: EcosystemModel) -> np.ndarray:
     """Summed partnership depth per enterprise, read from the networkx graph."""
-    out = np.zeros(m.n_enterprises)
+    out = np.zeros(m.p.n_enterprises)
     for a in m.enterprise_agents:
         out[a.index] = sum(d["depth"] for _, _, d in m.network.edges(a.unique_id, data=True))
     return out
@@ -175,32 +181,32 @@ def test_certification_follows_threshold(threshold: int) -> None:
     """Enterprises are certified exactly when their summed depth reaches the threshold."""
     m = make_model(certification_threshold=threshold, initial_partnerships=0.5,
                    initial_deep_share=0.5)
-    assert not m.firms["certified"].any()
-    m.run_government()
+    assert not m.firms.certified.any()
+    proc.government.run_government(m)
     depth_sum = _depth_sum_from_graph(m)
-    np.testing.assert_array_equal(m.firms["certified"], depth_sum >= threshold)
+    np.testing.assert_array_equal(m.firms.certified, depth_sum >= threshold)
     if threshold <= 3:
-        assert m.firms["certified"].any()
+        assert m.firms.certified.any()
 
 
 def test_pilot_city_lowers_the_certification_threshold() -> None:
     """Pilot cities certify at one depth point less."""
     m = make_model(certification_threshold=3, pilot_city=True, initial_partnerships=0.5,
                    initial_deep_share=0.5)
-    m.run_government()
-    np.testing.assert_array_equal(m.firms["certified"], _depth_sum_from_graph(m) >= 2)
+    proc.government.run_government(m)
+    np.testing.assert_array_equal(m.firms.certified, _depth_sum_from_graph(m) >= 2)
 
 
 def test_ample_budget_pays_every_claim() -> None:
     """With an ample budget nothing is rationed and teacher practice is paid in full."""
     m = make_model(government_budget=500.0, teacher_practice_funding=100_000.0)
-    m.run_government()
+    proc.government.run_government(m)
     g = m.government
-    n_voc = int((m.schools_state["type"] < 2).sum())
+    n_voc = int((m.schools.school_type < 2).sum())
     assert g.ration == 1.0
     assert g.spent_step["teacher_practice"] == pytest.approx(100_000.0 / 2 * n_voc)
-    budgets = m.schools_state["budget"]
-    voc = m.schools_state["type"] < 2
+    budgets = m.schools.budget
+    voc = m.schools.school_type < 2
     np.testing.assert_allclose(budgets[voc], 50_000.0)
     np.testing.assert_allclose(budgets[~voc], 0.0)
     assert g.ledger == g.spent_step
@@ -210,7 +216,7 @@ def test_budget_rations_claims_when_it_runs_out() -> None:
     """Claims above the budget are scaled so capped spending equals the budget."""
     m = make_model(government_budget=0.1, teacher_practice_funding=1_000_000.0,
                    platform_level=1.0, promotion_intensity=1.0)
-    m.run_government()
+    proc.government.run_government(m)
     g = m.government
     capped = sum(v for k, v in g.spent_step.items() if k != "tax_credit")
     assert 0 < g.ration < 1
@@ -238,20 +244,21 @@ def test_fixed_subsidy_without_a_participation_target() -> None:
 
 
 def test_adaptive_rule_raises_the_subsidy_below_target_once_a_year() -> None:
-    """Below the target with an ample budget: +ADAPTIVE_SUBSIDY_STEP every odd step
-    from step 3 (once a year, from the second year), never more."""
-    from ecosim.simulation.model import ADAPTIVE_SUBSIDY_STEP
-
+    """Below the target with an ample budget: +adaptive_subsidy_step every odd step
+    from step 3 (once a year, from the second year), never more. The rule moves the
+    subsidy in force (policy state); the declared lever keeps its value."""
     m = make_model(participation_target=0.95, government_budget=500.0)
     levels = []
     for _ in range(9):
         m.step()
         assert m.government.ration == 1.0
-        levels.append(m.internship_subsidy)
+        levels.append(m.policy.internship_subsidy)
     steps_ = np.arange(1, 10)
     raises = np.maximum((steps_ - 1) // 2, 0)  # steps 3, 5, 7, 9 raise it
-    np.testing.assert_allclose(levels, raises * ADAPTIVE_SUBSIDY_STEP)
+    np.testing.assert_allclose(levels, raises * m.p.adaptive_subsidy_step)
     assert m.params["internship_subsidy"] == 0.0  # the chosen lever value is kept
+    assert m.p.internship_subsidy == 0.0
+    np.testing.assert_allclose(m.outcomes_frame()["internship_subsidy_level"].iloc[1:], levels)
 
 
 def test_adaptive_rule_lowers_the_subsidy_above_target_and_when_rationed() -> None:
@@ -260,11 +267,11 @@ def test_adaptive_rule_lowers_the_subsidy_above_target_and_when_rationed() -> No
     above = make_model(participation_target=0.01, internship_subsidy=1500.0,
                        initial_partnerships=0.5, government_budget=500.0)
     above.run(9)
-    assert above.internship_subsidy == 0.0
+    assert above.policy.internship_subsidy == 0.0 < above.params["internship_subsidy"]
     rationed = make_model(participation_target=0.95, internship_subsidy=1500.0,
                           government_budget=0.0)
     rationed.run(9)
-    assert rationed.internship_subsidy == 0.0
+    assert rationed.policy.internship_subsidy == 0.0
 
 
 def test_pilot_city_gets_central_co_funding() -> None:
@@ -277,14 +284,14 @@ def test_pilot_city_gets_central_co_funding() -> None:
 def test_promotion_raises_awareness() -> None:
     """Promotion campaigns raise every enterprise's awareness; none leaves it unchanged."""
     m0, m1 = make_model(promotion_intensity=0.0), make_model(promotion_intensity=1.0)
-    a0, a1 = m0.firms["awareness"].copy(), m1.firms["awareness"].copy()
+    a0, a1 = m0.firms.awareness.copy(), m1.firms.awareness.copy()
     np.testing.assert_array_equal(a0, a1)  # paired: same start
-    m0.run_government()
-    m1.run_government()
-    np.testing.assert_array_equal(m0.firms["awareness"], a0)
-    assert (m1.firms["awareness"] >= a1).all()
-    assert m1.firms["awareness"].mean() > a1.mean() + 0.01
-    assert (m1.firms["awareness"] <= 1).all()
+    proc.government.run_government(m0)
+    proc.government.run_government(m1)
+    np.testing.assert_array_equal(m0.firms.awareness, a0)
+    assert (m1.firms.awareness >= a1).all()
+    assert m1.firms.awareness.mean() > a1.mean() + 0.01
+    assert (m1.firms.awareness <= 1).all()
 
 
 # ------------------------------------------------------------------------------------
@@ -293,7 +300,7 @@ def test_promotion_raises_awareness() -> None:
 def test_subsidy_adds_to_expected_net_benefit() -> None:
     """Each yuan of internship subsidy adds a yuan of perceived net benefit (no rationing)."""
     m0, m1 = make_model(internship_subsidy=0.0), make_model(internship_subsidy=3000.0)
-    diff = m1.expected_net_benefit(1) - m0.expected_net_benefit(1)
+    diff = net_benefit(m1, 1) - net_benefit(m0, 1)
     np.testing.assert_allclose(diff, 3000.0)
 
 
@@ -305,19 +312,17 @@ def test_ip_protection_and_awareness_raise_expected_net_benefit(
     share more when protected (which costs them) it still holds on average.
     """
     lo, hi = make_model(ip_protection=0.0), make_model(ip_protection=1.0)
-    free = hi.expected_net_benefit(2) - lo.expected_net_benefit(2)
+    free = net_benefit(hi, 2) - net_benefit(lo, 2)
     assert free.mean() > 0
-    for m in (lo, hi):
-        monkeypatch.setattr(m, "sharing_willingness",
-                            lambda n=m.n_enterprises: np.full(n, 0.5))
-    d = hi.expected_net_benefit(2) - lo.expected_net_benefit(2)
-    assert (d >= 0).all() and (d[lo.firms["ip_sensitivity"] > 0.01] > 0).all()
+    monkeypatch.setattr(proc.sharing, "sharing_willingness",
+                        lambda model: np.full(model.p.n_enterprises, 0.5))
+    d = net_benefit(hi, 2) - net_benefit(lo, 2)
+    assert (d >= 0).all() and (d[lo.firms.ip_sensitivity > 0.01] > 0).all()
     m = make_model()
-    monkeypatch.setattr(m, "sharing_willingness", lambda: np.full(m.n_enterprises, 0.5))
-    base = m.expected_net_benefit(1)
-    m.firms["awareness"][:] = np.minimum(m.firms["awareness"] + 0.2, 1.0)
-    assert (m.expected_net_benefit(1) >= base).all()
-    assert m.expected_net_benefit(1).mean() > base.mean()
+    base = net_benefit(m, 1)
+    m.firms.awareness[:] = np.minimum(m.firms.awareness + 0.2, 1.0)
+    assert (net_benefit(m, 1) >= base).all()
+    assert net_benefit(m, 1).mean() > base.mean()
 
 
 def test_partnerships_respect_sectors_and_graph() -> None:
@@ -328,8 +333,8 @@ def test_partnerships_respect_sectors_and_graph() -> None:
     rows = t.active_rows
     assert rows.size > 0
     school, firm, sector = t.school[rows], t.firm[rows], t.sector[rows]
-    assert m.offers[school, sector].all()
-    np.testing.assert_array_equal(f["sector"][firm], sector)
+    assert m.schools.offers[school, sector].all()
+    np.testing.assert_array_equal(f.sector[firm], sector)
     assert len(set(zip(school.tolist(), firm.tolist(), strict=True))) == rows.size
     assert m.network.number_of_edges() == rows.size
     for r in rows:
@@ -344,10 +349,10 @@ def test_a_firm_never_exceeds_its_partner_limit() -> None:
     for s in range(3):
         m = make_model(seed=s, initial_awareness=0.9, platform_level=1.0,
                        initial_partnerships=0.0)
-        m.update_partnerships()
+        proc.partnerships.update_partnerships(m)
         t, f = m.partnerships, m.firms
-        per_firm = np.bincount(t.firm[t.active_rows], minlength=m.n_enterprises)
-        over.append(int((per_firm > 1 + f["mentors"] // 10).sum()))
+        per_firm = np.bincount(t.firm[t.active_rows], minlength=m.p.n_enterprises)
+        over.append(int((per_firm > 1 + f.mentors // 10).sum()))
     assert over == [0, 0, 0], f"firms above their partner limit per seed: {over}"
 
 
@@ -359,7 +364,7 @@ def test_unsatisfied_partnerships_break_up() -> None:
         rows = m.partnerships.active_rows
         m.partnerships.sat_firm[rows] = sat
         m.partnerships.sat_school[rows] = sat
-        m.update_partnerships()
+        proc.partnerships.update_partnerships(m)
         broken[sat] = float(np.mean(~m.partnerships.active[rows]))
     assert broken[-1.0] > 0.2 and broken[0.6] < 0.12, broken
     assert broken[-1.0] > 2 * broken[0.6], broken
@@ -376,7 +381,7 @@ def test_satisfied_old_partnerships_deepen_and_dissatisfied_do_not() -> None:
         t.age[rows] = 10
         t.sat_firm[rows] = sat
         t.sat_school[rows] = sat
-        m.update_partnerships()
+        proc.partnerships.update_partnerships(m)
         after = t.depth[rows]
         assert set(after.tolist()) <= {1, 2}
         result[sat] = int(np.count_nonzero(after == 2))
@@ -392,7 +397,7 @@ def test_platform_helps_schools_find_partners() -> None:
         for s in range(5):
             m = make_model(seed=s, platform_level=level, initial_awareness=0.7)
             before = m.partnerships.n
-            m.update_partnerships()
+            proc.partnerships.update_partnerships(m)
             counts.append(m.partnerships.n - before)
         new[level] = float(np.mean(counts))
     assert new[1.0] > new[0.0], new
@@ -403,7 +408,7 @@ def test_platform_helps_schools_find_partners() -> None:
 # ------------------------------------------------------------------------------------
 def _shared_after_one_call(**kw: Any) -> EcosystemModel:
     m = make_model(initial_partnerships=0.5, initial_deep_share=0.5, **kw)
-    m.share_resources()
+    proc.sharing.share_resources(m)
     return m
 
 
@@ -412,16 +417,16 @@ def test_ip_protection_raises_resources_shared() -> None:
     lo, hi = _shared_after_one_call(ip_protection=0.1), _shared_after_one_call(ip_protection=0.9)
     rows = lo.partnerships.active_rows
     assert (hi.partnerships.shared_step[rows] > lo.partnerships.shared_step[rows]).all()
-    assert hi.shared_step_total > lo.shared_step_total > 0
+    assert hi.ledger.shared_total > lo.ledger.shared_total > 0
 
 
 def test_sharing_incentive_raises_sharing_and_is_claimed() -> None:
     """The sharing incentive raises sharing; the claim is incentive × amount shared."""
     lo = _shared_after_one_call(resource_sharing_incentive=0.0)
     hi = _shared_after_one_call(resource_sharing_incentive=1.0)
-    assert hi.shared_step_total > lo.shared_step_total
-    assert lo._sharing_claims == 0.0
-    assert hi._sharing_claims == pytest.approx(hi.shared_step_total)
+    assert hi.ledger.shared_total > lo.ledger.shared_total
+    assert lo.ledger.sharing_claims == 0.0
+    assert hi.ledger.sharing_claims == pytest.approx(hi.ledger.shared_total)
 
 
 def test_deeper_partnerships_share_more() -> None:
@@ -430,28 +435,28 @@ def test_deeper_partnerships_share_more() -> None:
     deep = make_model(initial_partnerships=0.5, initial_deep_share=1.0)
     rows = shallow.partnerships.active_rows
     np.testing.assert_array_equal(shallow.partnerships.firm[rows], deep.partnerships.firm[rows])
-    shallow.share_resources()
-    deep.share_resources()
+    proc.sharing.share_resources(shallow)
+    proc.sharing.share_resources(deep)
     assert (deep.partnerships.shared_step[rows] > shallow.partnerships.shared_step[rows]).all()
 
 
 def test_shared_resources_reach_schools() -> None:
     """School resources = 0.95 × previous (depreciation) + what partners shared."""
     m = make_model(initial_partnerships=0.5)
-    m.schools_state["resources"][:] = 1000.0
-    m.share_resources()
+    m.schools.resources[:] = 1000.0
+    proc.sharing.share_resources(m)
     t = m.partnerships
     rows = t.active_rows
-    received = np.bincount(t.school[rows], weights=t.shared_step[rows], minlength=m.n_schools)
-    np.testing.assert_allclose(m.schools_state["resources"], 950.0 + received)
-    assert m.shared_step_total == pytest.approx(received.sum())
+    received = np.bincount(t.school[rows], weights=t.shared_step[rows], minlength=m.p.n_schools)
+    np.testing.assert_allclose(m.schools.resources, 950.0 + received)
+    assert m.ledger.shared_total == pytest.approx(received.sum())
 
 
 def test_no_partnerships_no_sharing() -> None:
     """Without partnerships nothing is shared and nothing is claimed."""
     m = make_model(initial_partnerships=0.0)
-    m.share_resources()
-    assert m.shared_step_total == 0.0 and m._sharing_claims == 0.0
+    proc.sharing.share_resources(m)
+    assert m.ledger.shared_total == 0.0 and m.ledger.sharing_claims == 0.0
 
 
 # ------------------------------------------------------------------------------------
@@ -460,9 +465,9 @@ def test_no_partnerships_no_sharing() -> None:
 def test_without_practice_budget_dual_qualification_decays() -> None:
     """No placements: the dual-qualified share falls by attrition only (2% a semester)."""
     m = make_model()
-    dq = m.schools_state["dq"].copy()
-    m.train_teachers()
-    np.testing.assert_allclose(m.schools_state["dq"], dq * 0.98)
+    dq = m.schools.dual_qualified.copy()
+    proc.teachers.train_teachers(m)
+    np.testing.assert_allclose(m.schools.dual_qualified, dq * 0.98)
 
 
 def test_teacher_practice_funding_raises_dual_qualified_share() -> None:
@@ -471,11 +476,11 @@ def test_teacher_practice_funding_raises_dual_qualified_share() -> None:
     for funding in (0.0, 1_000_000.0):
         m = make_model(teacher_practice_funding=funding, government_budget=500.0)
         for _ in range(3):
-            m.run_government()
-            m.train_teachers()
-            assert (m.schools_state["budget"] >= 0).all()
-        out[funding] = m.schools_state["dq"].copy()
-    voc = make_model().schools_state["type"] < 2
+            proc.government.run_government(m)
+            proc.teachers.train_teachers(m)
+            assert (m.schools.budget >= 0).all()
+        out[funding] = m.schools.dual_qualified.copy()
+    voc = make_model().schools.school_type < 2
     assert (out[1_000_000.0][voc] > out[0.0][voc]).all()
     np.testing.assert_allclose(out[1_000_000.0][~voc], out[0.0][~voc])
 
@@ -483,12 +488,12 @@ def test_teacher_practice_funding_raises_dual_qualified_share() -> None:
 def test_practice_budget_is_spent_in_whole_placements() -> None:
     """A teacher-semester costs 20,000 yuan; the unspent remainder stays in the budget."""
     m = make_model()
-    m.schools_state["budget"][:] = 50_000.0
-    m.train_teachers()
-    T = m.schools_state["teachers"]
+    m.schools.budget[:] = 50_000.0
+    proc.teachers.train_teachers(m)
+    T = m.schools.teachers
     placements = np.minimum(2, 0.2 * T)  # at most a fifth of the staff away at once
-    np.testing.assert_allclose(m.schools_state["budget"], 50_000.0 - placements * 20_000.0)
-    assert (m.schools_state["budget"] >= 0).all()
+    np.testing.assert_allclose(m.schools.budget, 50_000.0 - placements * 20_000.0)
+    assert (m.schools.budget >= 0).all()
 
 
 # ------------------------------------------------------------------------------------
@@ -497,24 +502,24 @@ def test_practice_budget_is_spent_in_whole_placements() -> None:
 def test_frozen_curricula_lose_alignment_as_frontier_moves() -> None:
     """curriculum_responsiveness = 0: programmes do not move; alignment falls."""
     m = make_model(curriculum_responsiveness=0.0, tech_change_rate=0.1)
-    cur, align = m.curriculum.copy(), m.alignment().copy()
-    m.move_technology_and_demand()
-    m.update_curricula()
-    np.testing.assert_array_equal(m.curriculum, cur)
-    assert (m.alignment() < align).all()
+    cur, align = m.schools.curriculum.copy(), proc.curricula.alignment(m).copy()
+    proc.technology.move_technology_and_demand(m)
+    proc.curricula.update_curricula(m)
+    np.testing.assert_array_equal(m.schools.curriculum, cur)
+    assert (proc.curricula.alignment(m) < align).all()
 
 
 def test_curricula_move_toward_the_frontier_without_overshooting() -> None:
     """Responsive curricula close part of the gap, never pass the frontier."""
     m = make_model(curriculum_responsiveness=1.0, tech_change_rate=0.1)
-    m.move_technology_and_demand()
-    gap0 = m.frontier[None, :] - m.curriculum
-    align0 = m.alignment().copy()
-    m.update_curricula()
-    gap1 = m.frontier[None, :] - m.curriculum
+    proc.technology.move_technology_and_demand(m)
+    gap0 = m.industry.frontier[None, :] - m.schools.curriculum
+    align0 = proc.curricula.alignment(m).copy()
+    proc.curricula.update_curricula(m)
+    gap1 = m.industry.frontier[None, :] - m.schools.curriculum
     assert (gap0 > 0).all()
     assert (gap1 >= 0).all() and (gap1 < gap0).all()
-    assert (m.alignment() > align0).all()
+    assert (proc.curricula.alignment(m) > align0).all()
 
 
 def test_deep_partnerships_speed_up_curriculum_reform() -> None:
@@ -522,12 +527,12 @@ def test_deep_partnerships_speed_up_curriculum_reform() -> None:
     out = {}
     for deep in (0.0, 1.0):
         m = make_model(initial_partnerships=0.5, initial_deep_share=deep)
-        m.frontier += 0.5
-        before = m.curriculum.copy()
-        m.update_curricula()
-        out[deep] = (m, m.curriculum - before)
+        m.industry.frontier += 0.5
+        before = m.schools.curriculum.copy()
+        proc.curricula.update_curricula(m)
+        out[deep] = (m, m.schools.curriculum - before)
     m = out[0.0][0]
-    partnered = m.partnerships.per_school_sector(m.n_schools, m.K) > 0
+    partnered = m.partnerships.per_school_sector(m.p.n_schools, m.K) > 0
     assert partnered.any()
     assert (out[1.0][1][partnered] > out[0.0][1][partnered]).all()
     assert (out[1.0][1] >= out[0.0][1]).all()  # deep ties never slow a programme down
@@ -539,11 +544,11 @@ def test_deep_partnerships_speed_up_curriculum_reform() -> None:
 def test_interns_are_final_year_vocational_students_of_partner_schools() -> None:
     """Partner interns: final-year vocational, own school's partner, own programme sector."""
     m = make_model(initial_partnerships=0.5)
-    m.place_interns()
+    proc.internships.place_interns(m)
     pop, t, f = m.pop, m.partnerships, m.firms
     interns = np.flatnonzero(pop.intern_host >= 0)
     assert interns.size > 0
-    assert m.interns_now == interns.size
+    assert m.ledger.interns == interns.size
     assert _final_year_vocational(m)[interns].all()
     rows = pop.intern_partnership[interns]
     assert (rows >= 0).all()  # no platform: only partner places
@@ -551,7 +556,7 @@ def test_interns_are_final_year_vocational_students_of_partner_schools() -> None
     np.testing.assert_array_equal(t.school[rows], pop.school[interns])
     np.testing.assert_array_equal(t.sector[rows], pop.programme[interns])
     np.testing.assert_array_equal(t.firm[rows], pop.intern_host[interns])
-    np.testing.assert_array_equal(f["sector"][pop.intern_host[interns]], pop.programme[interns])
+    np.testing.assert_array_equal(f.sector[pop.intern_host[interns]], pop.programme[interns])
 
 
 def test_interns_never_exceed_slots() -> None:
@@ -559,45 +564,45 @@ def test_interns_never_exceed_slots() -> None:
     for subsidy in (0.0, 10_000.0):
         m = make_model(initial_partnerships=0.6, initial_deep_share=0.5,
                        internship_subsidy=subsidy)
-        m.place_interns()
+        proc.internships.place_interns(m)
         t, f = m.partnerships, m.firms
         rows = t.active_rows
         depth_slots = np.array([0.0, 1.0, 1.5, 2.0])[t.depth[rows]]
-        n_part = np.bincount(t.firm[rows], minlength=m.n_enterprises)[t.firm[rows]]
+        n_part = np.bincount(t.firm[rows], minlength=m.p.n_enterprises)[t.firm[rows]]
         boost = 1 + 0.5 * subsidy / 10_000
-        slots = np.maximum(np.floor(f["mentors"][t.firm[rows]] * depth_slots * boost / n_part), 1)
+        slots = np.maximum(np.floor(f.mentors[t.firm[rows]] * depth_slots * boost / n_part), 1)
         assert (t.interns[rows] <= slots).all()
-        assert t.interns[rows].sum() == m.interns_now
+        assert t.interns[rows].sum() == m.ledger.interns
         np.testing.assert_array_equal(
-            f["interns"], np.bincount(m.pop.intern_host[m.pop.intern_host >= 0],
-                                      minlength=m.n_enterprises))
+            f.interns, np.bincount(m.pop.intern_host[m.pop.intern_host >= 0],
+                                      minlength=m.p.n_enterprises))
 
 
 def test_internship_subsidy_creates_slots_and_claims() -> None:
     """A subsidy raises intern places; the claim is subsidy × interns."""
     lo = make_model(initial_partnerships=0.6, internship_subsidy=0.0)
     hi = make_model(initial_partnerships=0.6, internship_subsidy=10_000.0)
-    lo.place_interns()
-    hi.place_interns()
-    assert hi.interns_now > lo.interns_now
-    assert lo._intern_claims == 0.0
-    assert hi._intern_claims == pytest.approx(10_000.0 * hi.interns_now)
+    proc.internships.place_interns(lo)
+    proc.internships.place_interns(hi)
+    assert hi.ledger.interns > lo.ledger.interns
+    assert lo.ledger.intern_claims == 0.0
+    assert hi.ledger.intern_claims == pytest.approx(10_000.0 * hi.ledger.interns)
 
 
 def test_platform_finds_places_with_non_partner_enterprises() -> None:
     """With a platform some interns go to non-partner firms of their own sector."""
     m = make_model(platform_level=1.0, initial_partnerships=0.1)
-    m.update_partnerships()  # sets willingness, which the platform uses
-    m.place_interns()
+    proc.partnerships.update_partnerships(m)  # sets willingness, which the platform uses
+    proc.internships.place_interns(m)
     pop = m.pop
     via_platform = np.flatnonzero((pop.intern_host >= 0) & (pop.intern_partnership < 0))
     assert via_platform.size > 0
     assert _final_year_vocational(m)[via_platform].all()
-    np.testing.assert_array_equal(m.firms["sector"][pop.intern_host[via_platform]],
+    np.testing.assert_array_equal(m.firms.sector[pop.intern_host[via_platform]],
                                   pop.programme[via_platform])
     # platform hosts take interns only up to their mentor capacity
     hosts = np.unique(pop.intern_host[via_platform])
-    assert (m.firms["interns"][hosts] <= m.firms["mentors"][hosts]).all()
+    assert (m.firms.interns[hosts] <= m.firms.mentors[hosts]).all()
 
 
 def test_platform_interns_learn_before_any_partnership_exists() -> None:
@@ -612,11 +617,11 @@ def test_platform_interns_learn_before_any_partnership_exists() -> None:
 def test_internships_end_with_their_partnership() -> None:
     """When a partnership breaks, its interns lose the place at the next placement."""
     m = make_model(initial_partnerships=0.5)
-    m.place_interns()
+    proc.internships.place_interns(m)
     t = m.partnerships
     rows = np.unique(m.pop.intern_partnership[m.pop.intern_host >= 0])
     t.remove(rows)
-    m.place_interns()
+    proc.internships.place_interns(m)
     still = m.pop.intern_partnership[m.pop.intern_host >= 0]
     assert not np.isin(still, rows).any()
 
@@ -632,7 +637,7 @@ def test_learning_raises_competencies_of_enrolled_students_only() -> None:
     enrolled = pop.status == Status.ENROLLED
     assert (~enrolled).any()
     comp, sem = pop.competency.copy(), pop.semester.copy()
-    m.learn()
+    proc.learning.learn(m)
     gain = pop.competency - comp
     assert (gain[enrolled] >= -1e-6).all()
     assert gain[enrolled].sum(axis=1).mean() > 0.02
@@ -645,13 +650,13 @@ def test_learning_raises_competencies_of_enrolled_students_only() -> None:
 def test_internships_add_practical_learning() -> None:
     """Interns gain more practical competencies than final-year classmates without one."""
     m = make_model(initial_partnerships=0.6)
-    m.place_interns()
+    proc.internships.place_interns(m)
     pop = m.pop
     fy = _final_year_vocational(m)
     interns, others = fy & (pop.intern_host >= 0), fy & (pop.intern_host < 0)
     assert interns.sum() > 10 and others.sum() > 10
     comp, n_sem = pop.competency.copy(), pop.intern_semesters.copy()
-    m.learn()
+    proc.learning.learn(m)
     gain = (pop.competency - comp)[:, 1:4].sum(axis=1)
     assert gain[interns].mean() > gain[others].mean()
     np.testing.assert_array_equal(pop.intern_semesters[interns], n_sem[interns] + 1)
@@ -663,9 +668,9 @@ def test_better_teaching_teaches_more() -> None:
     gains = {}
     for dq in (0.0, 1.0):
         m = make_model()
-        m.schools_state["dq"][:] = dq
+        m.schools.dual_qualified[:] = dq
         comp = m.pop.competency.copy()
-        m.learn()
+        proc.learning.learn(m)
         gains[dq] = float((m.pop.competency - comp).sum())
     assert gains[1.0] > gains[0.0]
 
@@ -676,19 +681,19 @@ def test_better_teaching_teaches_more() -> None:
 def test_graduation_changes_status_and_accounts_for_everyone() -> None:
     """Students who finish either search for a job or go on to study; dropouts leave."""
     m = make_model()
-    m.learn()
+    proc.learning.learn(m)
     pop = m.pop
     finishing = int(((pop.status == Status.ENROLLED) & (pop.semester >= pop.length)).sum())
     assert finishing > 0
     n_before = pop.n_alive
-    m.graduate()
+    proc.graduation.graduate(m)
     searching = pop.status == Status.SEARCHING
     assert not ((pop.status == Status.ENROLLED) & (pop.semester >= pop.length)).any()
     assert (pop.grad_step[searching] == m.steps).all()
     assert (pop.semester[searching] >= pop.length[searching]).all()
-    further, dropped = m.removed["further_study"], m.removed["dropped_out"]
+    further, dropped = m.book.removed["further_study"], m.book.removed["dropped_out"]
     assert further > 0 and dropped > 0
-    assert m.step_flow["graduates"] == int(searching.sum()) + further
+    assert m.ledger.flows.graduates == int(searching.sum()) + further
     assert pop.n_alive == n_before - further - dropped
     assert int(searching.sum()) + further <= finishing
 
@@ -698,9 +703,9 @@ def test_bridge_openness_raises_further_study() -> None:
     out = {}
     for b in (0.0, 1.0):
         m = make_model(bridge_openness=b)
-        m.learn()
-        m.graduate()
-        out[b] = m.removed["further_study"] / m.step_flow["graduates"]
+        proc.learning.learn(m)
+        proc.graduation.graduate(m)
+        out[b] = m.book.removed["further_study"] / m.ledger.flows.graduates
     assert out[1.0] > out[0.0] + 0.1, out
 
 
@@ -708,15 +713,15 @@ def test_career_budget_is_spent_on_graduates() -> None:
     """Each school's career-service budget is shared equally among its new graduates
     (those going on to further study included), and then it is spent."""
     m = make_model(career_services_funding=1000.0, government_budget=500.0)
-    m.run_government()
-    budget = m.schools_state["career_budget"].copy()
+    proc.government.run_government(m)
+    budget = m.schools.career_budget.copy()
     assert budget.sum() > 0
-    m.learn()
-    m.graduate()
+    proc.learning.learn(m)
+    proc.graduation.graduate(m)
     pop = m.pop
     grads = pop.status == Status.SEARCHING
-    paid = np.bincount(pop.school[grads], weights=pop.support[grads], minlength=m.n_schools)
-    n_grads = np.bincount(pop.school[grads], minlength=m.n_schools)
+    paid = np.bincount(pop.school[grads], weights=pop.support[grads], minlength=m.p.n_schools)
+    n_grads = np.bincount(pop.school[grads], minlength=m.p.n_schools)
     had_grads = n_grads > 0
     assert had_grads.any()
     # never more than the budget; labour-market graduates are most of the graduates
@@ -725,7 +730,7 @@ def test_career_budget_is_spent_on_graduates() -> None:
     for s in np.flatnonzero(had_grads):  # equal shares within a school
         sup = pop.support[grads & (pop.school == s)]
         np.testing.assert_allclose(sup, sup[0], rtol=1e-6)
-    assert (m.schools_state["career_budget"][had_grads] == 0).all()
+    assert (m.schools.career_budget[had_grads] == 0).all()
 
 
 # ------------------------------------------------------------------------------------
@@ -735,38 +740,38 @@ def test_hires_never_exceed_vacancies_per_firm(monkeypatch: pytest.MonkeyPatch) 
     """Hires per enterprise ≤ its open vacancies; vacancies fall by exactly the hires."""
     m = make_model()
     _to_graduation(m)
-    vac_before = m.firms["vacancies"].copy()
+    vac_before = m.firms.vacancies.copy()
     hired_per_firm: list[np.ndarray] = []
-    original = m._match
+    original = proc.labour_market._match
 
-    def spy(seekers: np.ndarray, vac: np.ndarray) -> None:
+    def spy(model: EcosystemModel, seekers: np.ndarray, vac: np.ndarray) -> None:
         was_employed = m.pop.status[seekers] == Status.EMPLOYED
-        original(seekers, vac)
+        original(model, seekers, vac)
         new = seekers[(m.pop.status[seekers] == Status.EMPLOYED) & ~was_employed]
-        hired_per_firm.append(np.bincount(m.pop.employer[new], minlength=m.n_enterprises))
+        hired_per_firm.append(np.bincount(m.pop.employer[new], minlength=m.p.n_enterprises))
 
-    monkeypatch.setattr(m, "_match", spy)
-    m.match_labour_market()
+    monkeypatch.setattr(proc.labour_market, "_match", spy)
+    proc.labour_market.match_labour_market(m)
     assert hired_per_firm, "no matching happened"
     hires = hired_per_firm[0]
     assert hires.sum() > 0
     assert (hires <= vac_before).all()
-    np.testing.assert_array_equal(m.firms["vacancies"], vac_before - hires)
-    assert m.step_flow["hires"] == hires.sum()
+    np.testing.assert_array_equal(m.firms.vacancies, vac_before - hires)
+    assert m.ledger.flows.hires == hires.sum()
 
 
 def test_employed_graduates_have_employers_and_in_field_means_matched() -> None:
     """Employed records name an employer; in-field = own sector and adequate fit."""
     m = make_model()
     _to_graduation(m)
-    m.match_labour_market()
+    proc.labour_market.match_labour_market(m)
     pop = m.pop
     emp = pop.status == Status.EMPLOYED
     assert emp.any()
     assert (pop.employer[emp] >= 0).all()
     inf = emp & pop.in_field
     assert inf.any() and (~pop.in_field[~emp]).all()
-    np.testing.assert_array_equal(m.firms["sector"][pop.employer[inf]], pop.programme[inf])
+    np.testing.assert_array_equal(m.firms.sector[pop.employer[inf]], pop.programme[inf])
     assert (pop.match_quality[inf] >= 0.5).all()
     assert not (pop.status == Status.SEARCHING).any()  # searched: employed or unemployed
 
@@ -778,25 +783,25 @@ def test_job_search_outcomes_follow_each_cohort_to_its_end(
     m = make_model(demand_growth=-0.05)  # a slack market: some search for long
     hires: dict[int, list[int]] = {}
     entrants: dict[int, int] = {}
-    match, graduate = m._match, m.graduate
+    match, graduate = proc.labour_market._match, proc.graduation.graduate
 
-    def spy_match(seekers: np.ndarray, vac: np.ndarray) -> None:
+    def spy_match(model: EcosystemModel, seekers: np.ndarray, vac: np.ndarray) -> None:
         before = m.pop.status[seekers] == Status.EMPLOYED
         waits = m.pop.search_steps[seekers].copy()  # semesters searched before this step
-        match(seekers, vac)
+        match(model, seekers, vac)
         new = (m.pop.status[seekers] == Status.EMPLOYED) & ~before
         for g, w in zip(m.pop.grad_step[seekers[new]], waits[new], strict=True):
             hires.setdefault(int(g), []).append(int(w))
 
-    def spy_graduate() -> None:
-        graduate()
+    def spy_graduate(model: EcosystemModel) -> None:
+        graduate(model)
         n = int(np.count_nonzero((m.pop.status == Status.SEARCHING)
                                  & (m.pop.grad_step == m.steps)))
         if n:
             entrants[m.steps] = n
 
-    monkeypatch.setattr(m, "_match", spy_match)
-    monkeypatch.setattr(m, "graduate", spy_graduate)
+    monkeypatch.setattr(proc.labour_market, "_match", spy_match)
+    monkeypatch.setattr(proc.graduation, "graduate", spy_graduate)
     checked = []
     for _ in range(16):
         m.step()
@@ -829,12 +834,13 @@ def test_platform_widens_the_job_search() -> None:
         for level in hires:
             m = make_model(seed=s, n_districts=3)
             _to_graduation(m)
-            m.platform_level = level  # only the labour market sees the platform
-            m.match_labour_market()
+            # only the labour market sees the platform
+            m.p = dataclasses.replace(m.p, platform_level=level)
+            proc.labour_market.match_labour_market(m)
             pop = m.pop
             emp = pop.status == Status.EMPLOYED
-            hires[level] += m.step_flow["hires"]
-            away[level].append(float(np.mean(m.firms["district"][pop.employer[emp]]
+            hires[level] += m.ledger.flows.hires
+            away[level].append(float(np.mean(m.firms.district[pop.employer[emp]]
                                               != pop.district[emp])))
     assert hires[1.0] >= hires[0.0], hires
     assert np.mean(away[1.0]) > np.mean(away[0.0]), away
@@ -847,7 +853,7 @@ def test_long_term_unemployed_leave_the_region() -> None:
         m.step()
         un = m.pop.status == Status.UNEMPLOYED
         assert (m.pop.search_steps[un] < 4).all()
-    assert m.removed["left_region"] > 0
+    assert m.book.removed["left_region"] > 0
 
 
 def test_former_interns_are_kept_by_their_hosts() -> None:
@@ -865,16 +871,16 @@ def test_new_cohort_enters_at_semester_zero_within_seats() -> None:
     """Entrants start enrolled at semester 0, never above a programme's seats."""
     m = make_model()
     n0 = m.pop.n
-    m.enrol()
+    proc.enrolment.enrol(m)
     pop = m.pop
     new = np.arange(n0, pop.n)
-    assert 0.5 * m.cohort_size < new.size <= m.cohort_size
+    assert 0.5 * m.p.cohort_size < new.size <= m.p.cohort_size
     assert (pop.status[new] == Status.ENROLLED).all() and (pop.semester[new] == 0).all()
-    counts = np.zeros_like(m.seats)
+    counts = np.zeros_like(m.schools.seats)
     np.add.at(counts, (pop.school[new], pop.programme[new]), 1)
-    assert (counts <= np.floor(m.seats) + 1e-9).all()
-    assert m.offers[pop.school[new], pop.programme[new]].all()
-    assert m.entered == n0 + new.size
+    assert (counts <= np.floor(m.schools.seats) + 1e-9).all()
+    assert m.schools.offers[pop.school[new], pop.programme[new]].all()
+    assert m.book.entered == n0 + new.size
 
 
 def test_vocational_share_falls_when_stigma_rises() -> None:
@@ -883,23 +889,23 @@ def test_vocational_share_falls_when_stigma_rises() -> None:
     for s in range(3):
         for stigma in shares:
             m = make_model(seed=s, vocational_stigma=stigma)
-            m.enrol()
-            shares[stigma].append(m.latest_vocational_share)
+            proc.enrolment.enrol(m)
+            shares[stigma].append(m.book.vocational_share)
     assert np.mean(shares[0.9]) < np.mean(shares[0.1]) - 0.05, shares
 
 
 def test_schools_shift_seats_toward_good_prospects() -> None:
     """Capacity flexibility moves seats toward programmes whose graduates find work."""
     m = make_model(capacity_flexibility=0.5)
-    seats0 = m.seats.copy()
-    m.prospects[:] = 0.5
-    m.prospects[0] = 0.9
-    m.enrol()
-    offered = m.offers[:, 0] & (m.offers.sum(axis=1) > 1)
+    seats0 = m.schools.seats.copy()
+    m.book.prospects[:] = 0.5
+    m.book.prospects[0] = 0.9
+    proc.enrolment.enrol(m)
+    offered = m.schools.offers[:, 0] & (m.schools.offers.sum(axis=1) > 1)
     assert offered.any()
-    assert (m.seats[offered, 0] > seats0[offered, 0]).all()
-    np.testing.assert_allclose(m.seats.sum(axis=1), seats0.sum(axis=1))
-    assert (m.seats[~m.offers] == 0).all()
+    assert (m.schools.seats[offered, 0] > seats0[offered, 0]).all()
+    np.testing.assert_allclose(m.schools.seats.sum(axis=1), seats0.sum(axis=1))
+    assert (m.schools.seats[~m.schools.offers] == 0).all()
 
 
 # ------------------------------------------------------------------------------------
@@ -907,14 +913,14 @@ def test_schools_shift_seats_toward_good_prospects() -> None:
 # ------------------------------------------------------------------------------------
 def _awareness_change_of_hosts(**kw: Any) -> float:
     m = make_model(initial_partnerships=0.6, **kw)
-    m.share_resources()
-    m.place_interns()
-    m.learn()
-    hosts = m.firms["interns"] > 0
-    before = m.firms["awareness"].copy()
-    m.enterprises_learn()
-    assert (m.firms["hired_interns"] == 0).all()
-    return float((m.firms["awareness"] - before)[hosts].mean())
+    proc.sharing.share_resources(m)
+    proc.internships.place_interns(m)
+    proc.learning.learn(m)
+    hosts = m.firms.interns > 0
+    before = m.firms.awareness.copy()
+    proc.enterprise_learning.enterprises_learn(m)
+    assert (m.firms.hired_interns == 0).all()
+    return float((m.firms.awareness - before)[hosts].mean())
 
 
 def test_awareness_moves_with_realised_benefit() -> None:
@@ -927,13 +933,13 @@ def test_awareness_moves_with_realised_benefit() -> None:
 def test_awareness_of_non_partners_only_spreads_upward() -> None:
     """Enterprises without partners learn from peers: their awareness never falls."""
     m = make_model(initial_partnerships=0.5, intern_productivity=1.0, mentoring_cost=0.0)
-    m.share_resources()
-    m.place_interns()
-    m.learn()
+    proc.sharing.share_resources(m)
+    proc.internships.place_interns(m)
+    proc.learning.learn(m)
     outsiders = m.partnerships.per_firm() == 0
-    before = m.firms["awareness"].copy()
-    m.enterprises_learn()
-    after = m.firms["awareness"]
+    before = m.firms.awareness.copy()
+    proc.enterprise_learning.enterprises_learn(m)
+    after = m.firms.awareness
     assert (after[outsiders] >= before[outsiders]).all()
     assert after[outsiders].mean() > before[outsiders].mean()
 
@@ -943,13 +949,13 @@ def test_experience_records_realised_benefit() -> None:
     for kw, sign in ((dict(intern_productivity=1.0, mentoring_cost=0.0), 1),
                      (dict(intern_productivity=0.0, mentoring_cost=30_000.0), -1)):
         m = make_model(initial_partnerships=0.6, **kw)
-        m.share_resources()
-        m.place_interns()
-        m.learn()
-        m.enterprises_learn()
-        hosts = m.firms["interns"] > 0
-        assert m.firms["has_experience"][hosts].all()
-        assert np.sign(np.median(m.firms["experience"][hosts])) == sign
+        proc.sharing.share_resources(m)
+        proc.internships.place_interns(m)
+        proc.learning.learn(m)
+        proc.enterprise_learning.enterprises_learn(m)
+        hosts = m.firms.interns > 0
+        assert m.firms.has_experience[hosts].all()
+        assert np.sign(np.median(m.firms.experience[hosts])) == sign
 
 
 # ------------------------------------------------------------------------------------
@@ -970,12 +976,12 @@ def test_collect_data_records_one_row_and_consistent_counts() -> None:
     assert last["partnerships"] == rows.size
     assert last["deep_partnership_share"] == pytest.approx(np.mean(t.depth[rows] >= 2))
     assert sum(last[f"partnerships_depth_{d}"] for d in (1, 2, 3)) == rows.size
-    assert last["certified_enterprises"] == f["certified"].sum()
+    assert last["certified_enterprises"] == f.certified.sum()
     assert last["students_alive"] == m.pop.n_alive
-    assert last["mean_awareness"] == pytest.approx(f["awareness"].mean())
+    assert last["mean_awareness"] == pytest.approx(f.awareness.mean())
     for c, (name, lo, hi) in enumerate(SIZE_CLASSES):
-        in_class = (f["size"] >= lo) & (f["size"] <= hi)
-        np.testing.assert_array_equal(in_class, f["size_class"] == c)
+        in_class = (f.size >= lo) & (f.size <= hi)
+        np.testing.assert_array_equal(in_class, f.size_class == c)
         if in_class.any():
             assert last[f"participation_{name}"] == pytest.approx(part[in_class].mean())
     spend = sum(last[f"spending_{k}"] for k in m.government.INSTRUMENTS)
@@ -1002,7 +1008,7 @@ def test_sector_frame_tracks_frontier_and_alignment() -> None:
     sec = m.sector_frame()
     last = sec[sec["step"] == 2].set_index("sector")
     for k, s in enumerate(m.sectors):
-        assert last.loc[s.name, "frontier"] == pytest.approx(m.frontier[k])
+        assert last.loc[s.name, "frontier"] == pytest.approx(m.industry.frontier[k])
         assert 0 <= last.loc[s.name, "alignment"] <= 1
 
 

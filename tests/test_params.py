@@ -7,7 +7,7 @@ import math
 import re
 
 import pytest
-from support import CONTRACT_OUTCOMES, ROOT, TINY
+from support import CONTRACT_OUTCOMES, TINY
 
 from ecosim import (
     HEADLINE_OUTCOMES,
@@ -18,7 +18,15 @@ from ecosim import (
     EcosystemModel,
     ParameterError,
 )
-from ecosim.params import STRUCTURE, coerce_value, defaults, get_parameter, suggest
+from ecosim.params import (
+    CALIBRATION,
+    KINDS,
+    STRUCTURE,
+    coerce_value,
+    defaults,
+    get_parameter,
+    suggest,
+)
 
 
 @pytest.mark.parametrize("name", list(PARAMETERS))
@@ -26,8 +34,11 @@ def test_parameter_range_contains_default(name: str) -> None:
     """Every declared number has low <= default <= high and a default of its type."""
     p = PARAMETERS[name]
     assert p.name == name
-    assert p.kind in ("lever", "uncertainty", "structure")
+    assert p.kind in ("lever", "uncertainty", "structure", "calibration")
     assert p.meaning.strip(), f"{name} has no meaning"
+    if p.kind == "calibration":
+        assert p.source.strip(), f"calibration constant {name} has no source"
+        assert p.unit.strip() and p.process, name
     if p.type in (bool, str):
         assert isinstance(p.default, p.type)
         return
@@ -38,13 +49,28 @@ def test_parameter_range_contains_default(name: str) -> None:
 
 
 def test_kinds_partition_the_declaration() -> None:
-    """Levers, uncertainties and structure are disjoint and together are PARAMETERS."""
-    assert set(LEVERS).isdisjoint(UNCERTAINTIES)
-    assert set(LEVERS).isdisjoint(STRUCTURE)
-    assert set(UNCERTAINTIES).isdisjoint(STRUCTURE)
-    assert set(LEVERS) | set(UNCERTAINTIES) | set(STRUCTURE) == set(PARAMETERS)
-    assert all(PARAMETERS[n].kind == "lever" for n in LEVERS)
-    assert all(PARAMETERS[n].kind == "uncertainty" for n in UNCERTAINTIES)
+    """Levers, uncertainties, structure and calibration constants are disjoint and
+    together are PARAMETERS."""
+    groups = (LEVERS, UNCERTAINTIES, STRUCTURE, CALIBRATION)
+    assert sum(len(g) for g in groups) == len(PARAMETERS)
+    assert set().union(*groups) == set(PARAMETERS)
+    for kind, names in zip(KINDS, groups, strict=True):
+        assert all(PARAMETERS[n].kind == kind for n in names), kind
+
+
+def test_calibration_constants_live_in_their_process_module() -> None:
+    """Each calibration constant is declared in the CONSTANTS of the process module that
+    reads it (one room per rule): the module's source uses ``p.<name>`` or the
+    constant's depth table."""
+    from ecosim.simulation import processes
+
+    assert len(CALIBRATION) >= 53
+    for name in CALIBRATION:
+        module = getattr(processes, PARAMETERS[name].process)
+        src = inspect.getsource(module)
+        assert f'Constant("{name}"' in src, name
+        assert re.search(rf"\bp\.{name}\b", src) or "_depth_" in name, (
+            f"{name} is declared in {module.__name__} but not read there")
 
 
 def test_design_levers_are_declared() -> None:
@@ -78,13 +104,39 @@ def test_default_model_takes_declared_defaults() -> None:
     expected = {**defaults(), **TINY}
     assert m.params == expected
     for name, value in expected.items():
-        assert getattr(m, name) == value
+        assert getattr(m.p, name) == value
 
 
-def test_every_parameter_is_read_by_the_model() -> None:
-    """A declared parameter that the model never reads would be a dead slider."""
-    src = (ROOT / "src" / "ecosim" / "simulation" / "model.py").read_text(encoding="utf-8")
-    unused = [n for n in PARAMETERS if not re.search(rf"self\.{n}\b", src)]
+class _RecordingValues:
+    """Parameter values that note every name a process reads."""
+
+    read: set[str] = set()
+
+    def __init__(self, **values: object) -> None:
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name: str) -> object:
+        values = object.__getattribute__(self, "_values")
+        if name not in values:
+            raise AttributeError(name)
+        _RecordingValues.read.add(name)
+        return values[name]
+
+
+def test_every_parameter_is_read_by_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A declared parameter that no rule reads would be a dead slider (or a dead
+    calibration constant): run the model with values that record every read."""
+    import ecosim.simulation.model as model_module
+
+    monkeypatch.setattr(model_module, "ParameterValues", _RecordingValues)
+    _RecordingValues.read = set()
+    # The optional branches: a technology shock, the adaptive rule pushing the subsidy
+    # up (target out of reach) and down (target below participation).
+    for target in (0.99, 0.01):
+        m = EcosystemModel(seed=1, **TINY, tech_shock_step=2, tech_shock_size=0.1,
+                           participation_target=target, platform_level=0.5)
+        m.run(8)
+    unused = [n for n in PARAMETERS if n not in _RecordingValues.read]
     assert not unused, f"declared but never read by the model: {unused}"
 
 

@@ -41,7 +41,7 @@ def test_shipped_scenario_validates_and_runs(name: str) -> None:
     assert set(sc.params) <= set(PARAMETERS)
     m = EcosystemModel(seed=sc.seed, **sc.model_kwargs())
     for key, value in sc.params.items():
-        assert getattr(m, key) == value
+        assert getattr(m.p, key) == value
     m.run(3)
     df = m.outcomes_frame()
     assert len(df) == 4
@@ -199,4 +199,4 @@ def test_scenario_built_in_code_runs() -> None:
     """A Scenario made in code gives model kwargs that build a model."""
     sc = Scenario(name="code", params={"n_schools": 4, "n_enterprises": 50, "cohort_size": 200})
     m = EcosystemModel(seed=sc.seed, **sc.model_kwargs())
-    assert m.n_schools == 4
+    assert m.p.n_schools == 4

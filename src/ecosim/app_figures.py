@@ -179,14 +179,14 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
         if value == "—":
             change = "measured after the first graduation"
         out.append(Headline(key, label, value, change, now))
-    if model.participation_target > 0:  # the adaptive rule is on
-        now = float(model.internship_subsidy)
+    if model.p.participation_target > 0:  # the adaptive rule is on
+        now = float(model.policy.internship_subsidy)
         d = now - float(model.params["internship_subsidy"])
         change = ("no change since the start" if abs(d) < 0.5 else
                   f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} yuan since the start")
         out.append(Headline("internship_subsidy_level",
                             "Internship subsidy per intern, set by the adaptive rule "
-                            f"(target {model.participation_target:.0%})",
+                            f"(target {model.p.participation_target:.0%})",
                             f"{now:,.0f} yuan", change, now))
     return out
 

@@ -24,7 +24,7 @@ from . import setup
 from .agents import Enterprise, Government, School
 from .partnerships import PartnershipTable
 from .population import Status, StudentPopulation
-from .processes.outcomes import measure, sector_rows
+from .processes import outcomes
 from .processes.partnerships import depth_table
 from .schedule import SCHEDULE
 from .sectors import sector_set
@@ -132,21 +132,16 @@ class EcosystemModel(mesa.Model):
     # The schedule (DESIGN §4, ODD §3)
     # ==================================================================================
     def step(self) -> None:
-        """Advance one semester: the processes of the schedule, in order, then data
-        collection."""
+        """Advance one semester: the processes of the schedule that are due, in order."""
         self.ledger.start_step()
         for process in SCHEDULE:
             if process.due(self.steps):
                 process.run(self)
-        self.collect_data()  # 13
         self.pop.drop_gone(0.15)  # housekeeping: free the records of students who left
 
     def collect_data(self) -> None:
-        """Process 13, data collection: compute this step's outcomes and record them."""
-        out = measure(self)
-        self.current = {name: float(out[name]) for name in OUTCOMES}
-        self.datacollector.collect(self)
-        self.sector_records.extend(sector_rows(self))
+        """Process 13 on its own (as at construction): record this step's outcomes."""
+        outcomes.collect_data(self)
 
     # ==================================================================================
     # Results

@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from .processes import (
@@ -20,6 +20,7 @@ from .processes import (
     internships,
     labour_market,
     learning,
+    outcomes,
     partnerships,
     sharing,
     teachers,
@@ -29,7 +30,7 @@ from .processes import (
 if TYPE_CHECKING:  # pragma: no cover
     from .state import Simulation
 
-__all__ = ["Process", "SCHEDULE", "DATA_COLLECTION"]
+__all__ = ["Process", "SCHEDULE"]
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,17 @@ class Process:
     Attributes:
         number: position in ODD §3 / §7 (1–13).
         name: what it models, in the domain's words.
-        run: the function that applies it to the whole model.
+        module: the process module (:mod:`ecosim.simulation.processes`).
+        function: name of the function in ``module`` that applies it to the whole model;
+            looked up when the process runs, so a modeller (or a test) can swap it.
         every: it runs in steps where ``step % every == phase`` (steps count from 1).
         phase: see ``every``.
     """
 
     number: int
     name: str
-    run: Callable[[Simulation], None]
+    module: ModuleType
+    function: str
     every: int = 1
     phase: int = 0
 
@@ -54,28 +58,29 @@ class Process:
         """Whether the process runs in step ``step`` (1, 2, ...)."""
         return step % self.every == self.phase
 
+    def run(self, model: Simulation) -> None:
+        """Apply the process to the model."""
+        getattr(self.module, self.function)(model)
+
     @property
-    def function(self) -> str:
+    def qualname(self) -> str:
         """``module.function`` of the process, e.g. ``internships.place_interns``."""
-        return f"{self.run.__module__.rsplit('.', 1)[-1]}.{self.run.__name__}"
+        return f"{self.module.__name__.rsplit('.', 1)[-1]}.{self.function}"
 
 
 SCHEDULE: tuple[Process, ...] = (
-    Process(1, "technology and demand", technology.move_technology_and_demand),
-    Process(2, "government", government.run_government),
-    Process(3, "partnerships", partnerships.update_partnerships),
-    Process(4, "resource sharing", sharing.share_resources),
-    Process(5, "teachers", teachers.train_teachers),
-    Process(6, "curriculum", curricula.update_curricula),
-    Process(7, "internships", internships.place_interns),
-    Process(8, "learning", learning.learn),
-    Process(9, "graduation, further study, dropout", graduation.graduate),
-    Process(10, "labour market", labour_market.match_labour_market),
-    Process(11, "enrolment", enrolment.enrol, every=2, phase=1),  # once a year
-    Process(12, "learning by enterprises", enterprise_learning.enterprises_learn),
+    Process(1, "technology and demand", technology, "move_technology_and_demand"),
+    Process(2, "government", government, "run_government"),
+    Process(3, "partnerships", partnerships, "update_partnerships"),
+    Process(4, "resource sharing", sharing, "share_resources"),
+    Process(5, "teachers", teachers, "train_teachers"),
+    Process(6, "curriculum", curricula, "update_curricula"),
+    Process(7, "internships", internships, "place_interns"),
+    Process(8, "learning", learning, "learn"),
+    Process(9, "graduation, further study, dropout", graduation, "graduate"),
+    Process(10, "labour market", labour_market, "match_labour_market"),
+    Process(11, "enrolment", enrolment, "enrol", every=2, phase=1),  # once a year
+    Process(12, "learning by enterprises", enterprise_learning, "enterprises_learn"),
+    # Also run once at construction (row 0 of the outcomes).
+    Process(13, "data collection", outcomes, "collect_data"),
 )
-
-# Process 13 records outcomes through the model's Mesa DataCollector, so it is the
-# model's own method (``collect_data``, computed by ``processes.outcomes``); it also runs
-# once at construction (row 0 of the outcomes).
-DATA_COLLECTION = (13, "data collection", "outcomes.measure")

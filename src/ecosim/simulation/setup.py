@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .processes.enrolment import add_students
+from .processes.teachers import teachers_for
 from .processes.technology import yearly_hiring_need
 from .sectors import COMPETENCIES, sector_arrays
 from .state import SIZE_CLASSES, EnterpriseTable, SchoolTable, SectorTable
@@ -99,7 +100,7 @@ def make_schools(model: Simulation) -> SchoolTable:
     curriculum = -gap0 * rng.uniform(0.6, 1.4, (S, model.K))
     return SchoolTable(
         school_type=types, length=length, district=district,
-        teachers=np.maximum(1.0, enrolled / p.students_per_teacher),
+        teachers=teachers_for(model, enrolled),
         dual_qualified=dual_qualified, practical=np.where(voc, 0.35, 0.15),
         resources=np.zeros(S), budget=np.zeros(S), career_budget=np.zeros(S),
         management=management, career=np.zeros(S), seats=seats, offers=offers,

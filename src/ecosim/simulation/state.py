@@ -334,3 +334,6 @@ class Simulation(Protocol):
     government: Any
     current: dict[str, float]
     declaration: dict[str, Any]
+    outcome_names: tuple[str, ...]
+    datacollector: Any
+    sector_records: list[dict[str, Any]]

@@ -7,6 +7,7 @@ is data: :data:`ecosim.simulation.schedule.SCHEDULE`.
 
 from __future__ import annotations
 
+from ..constants import Constant
 from . import (
     curricula,
     enrolment,
@@ -22,7 +23,6 @@ from . import (
     teachers,
     technology,
 )
-from ..constants import Constant
 
 __all__ = ["MODULES", "CONSTANTS", "CONSTANT_PROCESS"]
 

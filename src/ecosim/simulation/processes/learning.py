@@ -18,7 +18,7 @@ import numpy as np
 from ..constants import Constant
 from ..population import Status
 from .curricula import alignment
-from .teachers import effective_dual_qualified
+from .teachers import effective_dual_qualified, students_taught
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..state import Simulation
@@ -47,7 +47,7 @@ def teaching_quality(model: Simulation) -> np.ndarray:
     Also sets each school's share of practical teaching.
     """
     ss = model.schools
-    enrolled = np.maximum(ss.teachers * model.p.students_per_teacher, 1.0)
+    enrolled = students_taught(model)
     res = 1 - np.exp(-ss.resources / enrolled / 2_000.0)
     ss.practical = np.where(ss.vocational, 0.3 + 0.3 * res
                             + 0.2 * effective_dual_qualified(model), 0.15 + 0.2 * res)

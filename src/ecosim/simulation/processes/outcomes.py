@@ -21,9 +21,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..constants import Constant
     from ..state import Simulation
 
-__all__ = ["CONSTANTS", "measure", "measure_cohort", "sector_rows"]
+__all__ = ["CONSTANTS", "collect_data", "measure", "measure_cohort", "sector_rows"]
 
 CONSTANTS: tuple[Constant, ...] = ()
+
+
+def collect_data(model: Simulation) -> None:
+    """Compute this step's outcomes, record them (Mesa DataCollector) and the sector rows."""
+    out = measure(model)
+    model.current = {name: float(out[name]) for name in model.outcome_names}
+    model.datacollector.collect(model)
+    model.sector_records.extend(sector_rows(model))
 
 
 def measure(model: Simulation) -> dict[str, float]:

@@ -53,6 +53,8 @@ CONSTANTS: tuple[Constant, ...] = (
              "protection (× the depth's exposure)", "assumption"),
     Constant("perception_floor", 0.4, 0.0, 1.0, "share",
              "share of cooperation's benefits an unaware enterprise perceives", "assumption"),
+    Constant("share_opportunity_cost", 0.3, 0.0, 1.0, "yuan/yuan",
+             "enterprise's cost per yuan of equipment and know-how lent", "assumption"),
     Constant("choice_noise", 5_000.0, 1_000.0, 20_000.0, "yuan",
              "logit scale of the bounded-rational choice to join or deepen", "assumption"),
     # --- search for partners -----------------------------------------------------------

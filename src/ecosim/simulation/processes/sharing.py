@@ -24,8 +24,6 @@ CONSTANTS: tuple[Constant, ...] = (
     Constant("share_unit", 20_000.0, 5_000.0, 60_000.0, "yuan/semester",
              "resources shared by a fully willing depth-2 partner with 4 mentors",
              "assumption"),
-    Constant("share_opportunity_cost", 0.3, 0.0, 1.0, "yuan/yuan",
-             "enterprise's cost per yuan of equipment and know-how lent", "assumption"),
     # By depth (assumption): joint labs share much more equipment than order classes,
     # which share more than internship agreements.
     Constant("sharing_depth_1", 0.25, 0.0, 1.0, "multiplier",

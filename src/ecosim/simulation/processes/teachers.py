@@ -17,7 +17,8 @@ from ..constants import Constant
 if TYPE_CHECKING:  # pragma: no cover
     from ..state import Simulation
 
-__all__ = ["CONSTANTS", "train_teachers", "industry_masters", "effective_dual_qualified"]
+__all__ = ["CONSTANTS", "train_teachers", "industry_masters", "effective_dual_qualified",
+           "teachers_for", "students_taught"]
 
 CONSTANTS: tuple[Constant, ...] = (
     Constant("teacher_practice_cost", 20_000.0, 5_000.0, 60_000.0, "yuan/teacher-semester",
@@ -29,6 +30,16 @@ CONSTANTS: tuple[Constant, ...] = (
              "student–teacher ratio of schools (sets the number of teachers)",
              "order of magnitude of Chinese vocational schools (assumption)"),
 )
+
+
+def teachers_for(model: Simulation, enrolled: np.ndarray) -> np.ndarray:
+    """Teachers a school employs for ``enrolled`` students (at least one)."""
+    return np.maximum(1.0, enrolled / model.p.students_per_teacher)
+
+
+def students_taught(model: Simulation) -> np.ndarray:
+    """Students each school's teachers are staffed for (at least one)."""
+    return np.maximum(model.schools.teachers * model.p.students_per_teacher, 1.0)
 
 
 def train_teachers(model: Simulation) -> None:
