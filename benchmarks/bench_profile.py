@@ -1,6 +1,6 @@
 """Where the time goes: seconds per process of DESIGN §4, benchmark_county, 40 steps.
 
-Each process method of one model instance is wrapped with a timer; the table (share of
+Each process function of the schedule is wrapped with a timer; the table (share of
 the step time per process) is printed and written into docs/performance.md between the
 ``bench_profile`` markers. Run by ``make bench``; for a call-level view use
 ``python -m cProfile -s tottime benchmarks/bench_profile.py --no-doc``.
@@ -18,33 +18,35 @@ from perf_doc import write_section
 
 from ecosim.scenario import load_scenario
 from ecosim.simulation.model import EcosystemModel
+from ecosim.simulation.schedule import SCHEDULE
 
 ROOT = Path(__file__).resolve().parents[1]
-PROCESSES = ("move_technology_and_demand", "run_government", "update_partnerships",
-             "share_resources", "train_teachers", "update_curricula", "place_interns",
-             "learn", "graduate", "match_labour_market", "enrol", "enterprises_learn",
-             "collect_data")
+PROCESSES = tuple(p.qualname for p in SCHEDULE)
 
 
 def profile(scenario: str = "benchmark_county", steps: int = 40) -> tuple[dict, float]:
     """Seconds spent in each process over ``steps`` steps, and the total step time."""
     model = EcosystemModel(seed=1, **load_scenario(scenario).model_kwargs())
     spent: dict[str, float] = defaultdict(float)
-    for name in PROCESSES:
-        method = getattr(model, name)
+    originals = [(p, getattr(p.module, p.function)) for p in SCHEDULE]
+    for process, function in originals:
 
-        @functools.wraps(method)
-        def timed(*a, _m=method, _n=name, **k):
+        @functools.wraps(function)
+        def timed(*a, _f=function, _n=process.qualname, **k):
             t0 = time.perf_counter()
             try:
-                return _m(*a, **k)
+                return _f(*a, **k)
             finally:
                 spent[_n] += time.perf_counter() - t0
 
-        setattr(model, name, timed)
+        setattr(process.module, process.function, timed)
     t0 = time.perf_counter()
-    for _ in range(steps):
-        model.step()
+    try:
+        for _ in range(steps):
+            model.step()
+    finally:
+        for process, function in originals:
+            setattr(process.module, process.function, function)
     return dict(spent), time.perf_counter() - t0
 
 
@@ -60,7 +62,7 @@ def main() -> None:
         lines.append(f"| {i} | `{name}` | {spent.get(name, 0):.3f} | "
                      f"{spent.get(name, 0) / total:.0%} |")
     other = total - sum(spent.values())
-    lines.append(f"|  | other (housekeeping, Mesa step wrapper) | {other:.3f} "
+    lines.append(f"|  | other (housekeeping, schedule walk, Mesa step wrapper) | {other:.3f} "
                  f"| {other / total:.0%} |")
     print("\n".join(lines))
     if args.no_doc:
