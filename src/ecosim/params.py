@@ -16,6 +16,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .errors import ParameterError
 from .simulation.sectors import SECTOR_SETS
 
 __all__ = [
@@ -35,10 +36,6 @@ __all__ = [
 ]
 
 Kind = Literal["lever", "uncertainty", "structure"]
-
-
-class ParameterError(ValueError):
-    """A parameter name or value that the declaration does not allow."""
 
 
 @dataclass(frozen=True)
