@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
-	$(BIN)/python -m ecosim.app_server --install-assets
+	$(BIN)/python -m ecosim.app.server --install-assets
 	@touch $(STAMP)
 
 venv: $(STAMP)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from perf_doc import machine_stamp, write_section
 
-from ecosim.browser import (
+from ecosim.app.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     ecosim_command,

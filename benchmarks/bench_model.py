@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _one_ecosim(scenario: str, steps: int, scale: float) -> dict:
-    from ecosim.scenario import load_scenario
+    from ecosim.experiments.scenario import load_scenario
     from ecosim.simulation.model import EcosystemModel
 
     sc = load_scenario(scenario)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from perf_doc import write_section
 
-from ecosim.scenario import load_scenario
+from ecosim.experiments.scenario import load_scenario
 from ecosim.simulation.model import EcosystemModel
 from ecosim.simulation.schedule import SCHEDULE
 

@@ -74,7 +74,7 @@ def child_sweep(exp: str, out: str, workers: int) -> dict:
     """Run a sweep; report wall time and this (parent) process's peak memory."""
     import pandas as pd
 
-    from ecosim.sweep import run_sweep
+    from ecosim.experiments.sweep import run_sweep
 
     t0 = time.perf_counter()
     rep = run_sweep(exp, out, workers=workers, progress=False)
@@ -92,8 +92,8 @@ def child_batch_run(exp: str, workers: int, period: int) -> dict:
     import mesa
 
     from ecosim import EcosystemModel
-    from ecosim.design import load_experiment, sample_design
-    from ecosim.stats import replication_seeds
+    from ecosim.experiments.design import load_experiment, sample_design
+    from ecosim.experiments.stats import replication_seeds
 
     e = load_experiment(exp)
     design = sample_design(e)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-from ecosim.browser import CHROMIUM, CHROMIUM_ARGS, ecosim_command, free_port, wait_until_ready
+from ecosim.app.browser import CHROMIUM, CHROMIUM_ARGS, ecosim_command, free_port, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "img"

@@ -1,6 +1,6 @@
 """Shared helpers of the research experiment scripts in this folder.
 
-Each script runs its design through the public tools (``ecosim.sweep.run_sweep`` on an
+Each script runs its design through the public tools (``ecosim.experiments.sweep.run_sweep`` on an
 experiment file beside it, or ``ecosim.compare``), then writes figures and a short
 Markdown result into ``docs/results/<name>/``. Raw sweep directories go to
 ``results/experiments/<name>/`` (not committed); running a script again resumes an
@@ -59,8 +59,8 @@ def sweep(name: str) -> Any:
     If the directory holds a sweep of an older experiment file or older model code, it
     is kept under a ``.stale-<time>`` name and the sweep starts afresh.
     """
-    from ecosim.store import SweepDirError
-    from ecosim.sweep import run_sweep
+    from ecosim.experiments.store import SweepDirError
+    from ecosim.experiments.sweep import run_sweep
 
     exp, out = EXPERIMENTS / f"{name}.toml", RAW / name
     try:
@@ -79,9 +79,9 @@ def run_published(name: str) -> tuple[Path, Any, str]:
 
     Returns:
         ``(out, store, runtime_text)``: the ``docs/results/<name>`` folder (created), the
-        :class:`ecosim.store.SweepStore` of the raw sweep, and a Markdown runtime line.
+        :class:`ecosim.experiments.store.SweepStore` of the raw sweep, and a Markdown runtime line.
     """
-    from ecosim.store import SweepStore
+    from ecosim.experiments.store import SweepStore
 
     out = DOCS / name
     out.mkdir(parents=True, exist_ok=True)
@@ -133,7 +133,7 @@ def paired_vs_reference(per_run: pd.DataFrame, value: str, ref_point: int,
     ``per_run`` needs ``point_id``, ``replication`` and ``value``. Returns one row per
     point: ``diff``, ``diff_low``, ``diff_high``, ``n_pairs``.
     """
-    from ecosim.stats import paired_difference_ci
+    from ecosim.experiments.stats import paired_difference_ci
 
     ref = per_run[per_run["point_id"] == ref_point].set_index("replication")[value]
     rows = []

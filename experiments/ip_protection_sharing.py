@@ -35,7 +35,7 @@ SHOW = [("resources_shared", "resources shared (k yuan / semester)", 1e-3),
 
 def incentive_effects(res: pd.DataFrame, outcome: str) -> pd.DataFrame:
     """Effect of each incentive level vs none, at each protection level (paired by seed)."""
-    from ecosim.stats import paired_difference_ci
+    from ecosim.experiments.stats import paired_difference_ci
 
     rows = []
     for ip, g in res.groupby("ip_protection"):
@@ -57,7 +57,7 @@ def main() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ecosim.compare import PALETTE
+    from ecosim.reporting.comparison import PALETTE
 
     out, store, runtime_text = run_published(NAME)
     res = store.results(include_failed=False)

@@ -38,8 +38,8 @@ def main() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ecosim.compare import PALETTE
     from ecosim.params import OUTCOMES
+    from ecosim.reporting.comparison import PALETTE
 
     out, store, runtime_text = run_published(NAME)
     res = store.results(include_failed=False)

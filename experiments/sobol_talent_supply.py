@@ -18,7 +18,7 @@ RESEARCH_RUN_S = 0.5  # one baseline-scale run (30 schools, 1,000 firms, 30 step
 
 def main() -> None:
     """Run (or resume) the analysis and publish it."""
-    from ecosim.store import SweepStore
+    from ecosim.experiments.store import SweepStore
 
     res = run_sa(NAME)
     m = res.meta

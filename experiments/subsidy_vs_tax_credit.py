@@ -82,7 +82,7 @@ def describe(label: str, rows: pd.DataFrame, factor: str, level_fmt: str) -> str
 
 def main() -> None:
     """Run (or resume) the sweep, analyse it, write figures and the result."""
-    from ecosim.compare import PALETTE
+    from ecosim.reporting.comparison import PALETTE
 
     out, store, runtime_text = run_published(NAME)
     runs = per_run_table(store)

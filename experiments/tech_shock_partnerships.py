@@ -39,7 +39,7 @@ SHOCK = {"tech_shock_step": SHOCK_STEP, "tech_shock_size": SHOCK_SIZE}
 
 def scenarios() -> list:
     """The four scenarios (shallow, deep, shallow_shock, deep_shock)."""
-    from ecosim.scenario import Scenario, load_scenario
+    from ecosim.experiments.scenario import Scenario, load_scenario
 
     base = load_scenario("baseline")
     out = []
@@ -56,7 +56,7 @@ def scenarios() -> list:
 
 def did(runs: pd.DataFrame, outcome: str) -> dict[str, float]:
     """Shock effects per partnership regime and their difference (paired by seed)."""
-    from ecosim.stats import mean_ci, paired_difference_ci
+    from ecosim.experiments.stats import mean_ci, paired_difference_ci
 
     v = runs.set_index(["scenario", "replication"])[outcome]
     eff = {k: (v.loc[f"{k}_shock"] - v.loc[k]) for k in PARTNERSHIPS}
@@ -87,8 +87,8 @@ def main() -> None:
     import matplotlib.pyplot as plt
 
     import ecosim
-    from ecosim.compare import PALETTE
-    from ecosim.stats import mean_ci, paired_difference_ci
+    from ecosim.experiments.stats import mean_ci, paired_difference_ci
+    from ecosim.reporting.comparison import PALETTE
 
     out = DOCS / NAME
     out.mkdir(parents=True, exist_ok=True)

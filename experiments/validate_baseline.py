@@ -1,7 +1,7 @@
 """Pattern-oriented validation of the baseline: writes docs/validation.md.
 
 Design: the baseline scenario (research-default scale, 30 steps) over 5 seeds, compared
-with the bands of ``ecosim.validation.TARGETS`` (facts.md); plus two patterns of
+with the bands of ``ecosim.experiments.validation.TARGETS`` (facts.md); plus two patterns of
 DESIGN §8 — subsidies raise participation with diminishing returns, and curricula that
 do not follow a technology shock produce mismatch. Runtime: about 30 s on one core.
 
@@ -18,9 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecosim.runner import final_year_summary, simulate
-from ecosim.scenario import load_scenario
-from ecosim.validation import SIZE_ORDER, baseline_outcomes, check_targets, size_gradient_ok
+from ecosim.experiments.runner import final_year_summary, simulate
+from ecosim.experiments.scenario import load_scenario
+from ecosim.experiments.validation import (
+    SIZE_ORDER,
+    baseline_outcomes,
+    check_targets,
+    size_gradient_ok,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,7 +72,8 @@ def main() -> None:
         f"Generated {dt.date.today().isoformat()} by `python experiments/validate_baseline.py"
         f" --seeds {args.seeds}` ({elapsed:.0f} s). Scenario `scenarios/baseline.toml`, "
         f"30 steps, seeds 0–{args.seeds - 1}; each value is the final-year mean "
-        "(last two steps), averaged over seeds. Bands live in `ecosim.validation.TARGETS`; "
+        "(last two steps), averaged over seeds. Bands live in "
+        "`ecosim.experiments.validation.TARGETS`; "
         "`tests/test_validation.py` keeps the baseline inside them. Facts and sources: "
         "`shared/reference/facts.md`. Calibration choices are listed in `docs/ODD.md` §7.",
         "",

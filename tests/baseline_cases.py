@@ -36,7 +36,7 @@ CASES: tuple[tuple[str, str, int, dict[str, Any]], ...] = (
 
 
 def _kwargs(scenario: str, extra: dict[str, Any]) -> dict[str, Any]:
-    from ecosim.scenario import load_scenario
+    from ecosim.experiments.scenario import load_scenario
 
     kw = load_scenario(scenario).model_kwargs()
     kw.update(SCALE)

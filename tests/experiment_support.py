@@ -1,7 +1,7 @@
 """Helpers for the compare/sweep tests: tiny scenario and experiment files, run hooks.
 
 The run functions are module-level so that worker processes (forkserver / spawn) can
-import them by name; they wrap the real :func:`ecosim.sweep.execute_run`.
+import them by name; they wrap the real :func:`ecosim.experiments.sweep.execute_run`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ecosim.sweep import RunTask, execute_run
+from ecosim.experiments.sweep import RunTask, execute_run
 
 ROOT = Path(__file__).resolve().parents[1]
 

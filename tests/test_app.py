@@ -16,23 +16,24 @@ warnings.filterwarnings("ignore", message=r".*ComponentsView.*use_state", catego
 ipyvuetify = pytest.importorskip("ipyvuetify")
 solara = pytest.importorskip("solara")
 
-from ecosim import app_server  # noqa: E402
-from ecosim.app import (  # noqa: E402
+from ecosim.app import (  # noqa: E402  # noqa: E402
     SLIDER_LEVERS,
     SLIDER_UNCERTAINTIES,
     DemoState,
     Page,
+    assets,
     model_kwargs,
+    server,
     slider_specs,
 )
-from ecosim.app_figures import (  # noqa: E402
+from ecosim.app.figures import (  # noqa: E402
     CHARTS,
     headline_numbers,
     network_png,
 )
 from ecosim.cli import main  # noqa: E402
+from ecosim.experiments.scenario import load_scenario  # noqa: E402
 from ecosim.params import LEVERS, PARAMETERS, UNCERTAINTIES  # noqa: E402
-from ecosim.scenario import load_scenario  # noqa: E402
 
 v = ipyvuetify
 
@@ -219,19 +220,19 @@ def test_adaptive_rule_shows_the_subsidy_in_force() -> None:
 # Offline assets
 # --------------------------------------------------------------------------------------
 def test_offline_assets_are_installed_and_linked(tmp_path) -> None:
-    assert app_server.ensure_offline_assets() == []
-    cdn = app_server.cdn_dir()
-    for alias in app_server.VEGA_ALIASES:
+    assert assets.ensure_offline_assets() == []
+    cdn = assets.cdn_dir()
+    for alias in assets.VEGA_ALIASES:
         assert (cdn / alias / "build").is_dir(), alias
     for needed in ("requirejs@2.3.6", "@widgetti", "font-awesome@4.5.0"):
         assert (cdn / needed).exists(), needed
     # the set-up itself, on a scratch copy of the layout
-    for target in app_server.VEGA_ALIASES.values():
+    for target in assets.VEGA_ALIASES.values():
         (tmp_path / target).mkdir()
-    assert app_server.ensure_offline_assets(tmp_path) == []
-    assert all((tmp_path / a).is_dir() for a in app_server.VEGA_ALIASES)
-    assert app_server.ensure_offline_assets(tmp_path) == []  # idempotent
-    assert app_server.ensure_offline_assets(tmp_path / "missing")
+    assert assets.ensure_offline_assets(tmp_path) == []
+    assert all((tmp_path / a).is_dir() for a in assets.VEGA_ALIASES)
+    assert assets.ensure_offline_assets(tmp_path) == []  # idempotent
+    assert assets.ensure_offline_assets(tmp_path / "missing")
 
 
 # --------------------------------------------------------------------------------------
@@ -243,27 +244,27 @@ def test_offline_assets_are_installed_and_linked(tmp_path) -> None:
     ("10.0.0.1", False), ("example.org", False),
 ])
 def test_is_loopback(host: str, loop: bool) -> None:
-    assert app_server.is_loopback(host) is loop
+    assert server.is_loopback(host) is loop
 
 
 def test_resolve_host_defaults_to_loopback_and_env_cannot_widen_it() -> None:
-    assert app_server.resolve_host(None, {}) == "127.0.0.1"
-    assert app_server.resolve_host(None, {"HOST": "my-laptop.lan"}) == "127.0.0.1"
-    assert app_server.resolve_host(None, {"SOLARA_HOST": "localhost"}) == "127.0.0.1"
-    with pytest.raises(app_server.HostError, match="--host 0.0.0.0"):
-        app_server.resolve_host(None, {"SOLARA_HOST": "0.0.0.0"})
-    assert app_server.resolve_host("0.0.0.0", {"SOLARA_HOST": "10.1.1.1"}) == "0.0.0.0"
+    assert server.resolve_host(None, {}) == "127.0.0.1"
+    assert server.resolve_host(None, {"HOST": "my-laptop.lan"}) == "127.0.0.1"
+    assert server.resolve_host(None, {"SOLARA_HOST": "localhost"}) == "127.0.0.1"
+    with pytest.raises(server.HostError, match="--host 0.0.0.0"):
+        server.resolve_host(None, {"SOLARA_HOST": "0.0.0.0"})
+    assert server.resolve_host("0.0.0.0", {"SOLARA_HOST": "10.1.1.1"}) == "0.0.0.0"
 
 
 def test_serve_refuses_non_loopback_without_explicit_host() -> None:
-    with pytest.raises(app_server.HostError, match="refusing"):
-        app_server.serve("demo", "0.0.0.0", 0, host_explicit=False)
+    with pytest.raises(server.HostError, match="refusing"):
+        server.serve("demo", "0.0.0.0", 0, host_explicit=False)
 
 
 def test_cli_app_refuses_public_host_from_environment(monkeypatch, capsys) -> None:
     monkeypatch.setenv("SOLARA_HOST", "0.0.0.0")
     called = []
-    monkeypatch.setattr(app_server, "serve", lambda *a, **k: called.append((a, k)) or 0)
+    monkeypatch.setattr(server, "serve", lambda *a, **k: called.append((a, k)) or 0)
     assert main(["app"]) == 2
     assert "SOLARA_HOST=0.0.0.0" in capsys.readouterr().err
     assert called == []
@@ -284,16 +285,16 @@ def test_cli_app_rejects_bad_scenario_and_port(capsys) -> None:
 
 
 def test_url_for() -> None:
-    assert app_server.url_for("127.0.0.1", 8765) == "http://127.0.0.1:8765/"
-    assert app_server.url_for("0.0.0.0", 80) == "http://127.0.0.1:80/"
-    assert app_server.url_for("::1", 8765) == "http://[::1]:8765/"
+    assert server.url_for("127.0.0.1", 8765) == "http://127.0.0.1:8765/"
+    assert server.url_for("0.0.0.0", 80) == "http://127.0.0.1:80/"
+    assert server.url_for("::1", 8765) == "http://[::1]:8765/"
 
 
 def test_a_view_that_fails_shows_a_message_not_a_traceback() -> None:
     """A chart that raises is replaced by a plain message for the class (and logged)."""
     import threading
 
-    from ecosim.app import _draw_safely
+    from ecosim.app.page import _draw_safely
 
     def broken(model: object) -> bytes:
         raise ValueError("boom")
@@ -302,3 +303,13 @@ def test_a_view_that_fails_shows_a_message_not_a_traceback() -> None:
     assert isinstance(msg, str) and "could not be drawn (ValueError)" in msg
     assert "Traceback" not in msg
     assert _draw_safely(lambda m: b"png", object(), "network", threading.Lock()) == b"png"
+
+
+def test_solara_run_ecosim_app_serves_the_page_alone() -> None:
+    """``solara run ecosim.app``: the package declares one route, the page at ``/`` (its
+    other modules, e.g. the server and the figures, are not turned into pages)."""
+    import ecosim.app
+
+    routes = solara.generate_routes(ecosim.app)
+    assert [r.path for r in routes] == ["/"]
+    assert routes[0].component is Page

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ecosim.browser import (
+from ecosim.app.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     ecosim_command,

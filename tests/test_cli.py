@@ -30,9 +30,9 @@ from support import SCENARIO_DIR
 import ecosim
 from ecosim import HEADLINE_OUTCOMES, LEVERS, OUTCOMES, UNCERTAINTIES
 from ecosim.cli import main
+from ecosim.experiments.runner import simulate
+from ecosim.experiments.scenario import load_scenario
 from ecosim.params import STRUCTURE
-from ecosim.runner import simulate
-from ecosim.scenario import load_scenario
 
 _SCRIPT = Path(sys.executable).parent / "ecosim"
 ECOSIM = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "ecosim.cli"]

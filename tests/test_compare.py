@@ -12,9 +12,9 @@ from scipy import stats as st
 
 import ecosim
 from ecosim.cli import main
-from ecosim.compare import Comparison
-from ecosim.scenario import ScenarioError
-from ecosim.stats import replication_seeds
+from ecosim.experiments.compare import Comparison
+from ecosim.experiments.scenario import ScenarioError
+from ecosim.experiments.stats import replication_seeds
 
 OUTS = ("in_field_rate", "participation_rate", "government_spending")
 
@@ -82,7 +82,7 @@ def test_per_step_results_agree_with_per_run(result: Comparison) -> None:
 
 
 def test_write_report_and_figures(result: Comparison, tmp_path: Path) -> None:
-    files = result.write(tmp_path / "cmp")
+    files = ecosim.write_comparison(result, tmp_path / "cmp")
     out = tmp_path / "cmp"
     for name in ("runs.parquet", "runs.csv", "steps.parquet", "table.csv", "report.md",
                  "metadata.json", "figures/timeseries.png", "figures/differences.png"):

@@ -9,7 +9,7 @@ import pytest
 from experiment_support import ROOT, write_experiment
 
 from ecosim.cli import main
-from ecosim.design import (
+from ecosim.experiments.design import (
     ExperimentError,
     build_plan,
     interleaved_order,
@@ -17,7 +17,7 @@ from ecosim.design import (
     salib_problem,
     sample_design,
 )
-from ecosim.stats import replication_seeds
+from ecosim.experiments.stats import replication_seeds
 
 GOOD = """
 steps = 4

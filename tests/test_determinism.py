@@ -15,8 +15,8 @@ from pandas.testing import assert_frame_equal
 from support import SMALL, make_model
 
 from ecosim import EcosystemModel
-from ecosim.runner import simulate
-from ecosim.scenario import Scenario
+from ecosim.experiments.runner import simulate
+from ecosim.experiments.scenario import Scenario
 
 STEPS = 12
 

@@ -8,7 +8,7 @@ import pytest
 from support import SCENARIO_DIR
 
 from ecosim import PARAMETERS, EcosystemModel
-from ecosim.scenario import (
+from ecosim.experiments.scenario import (
     Scenario,
     ScenarioError,
     apply_overrides,

@@ -23,8 +23,9 @@ from experiment_support import ROOT, write_experiment
 
 import ecosim
 from ecosim.cli import main
-from ecosim.sa_pipeline import SensitivityError, load_sa_experiment
-from ecosim.store import SweepStore
+from ecosim.errors import SensitivityError
+from ecosim.experiments.store import SweepStore
+from ecosim.sensitivity.loading import load_sa_experiment
 from ecosim.testfunctions import ishigami_indices
 
 TESTS = Path(__file__).resolve().parent
@@ -247,7 +248,7 @@ def test_declared_model_checks(tmp_path: Path, capsys: pytest.CaptureFixture) ->
         err = capsys.readouterr().err
         assert err.startswith("ecosim: error: ") and err.count("\n") == 1 and msg in err, err
     with pytest.raises(SensitivityError, match="give either"):
-        from ecosim.sa_pipeline import cmd_sensitivity
+        from ecosim.cli.sensitivity import cmd_sensitivity
 
         cmd_sensitivity(_ns(experiment=str(ok), analyse=str(tmp_path)))
 

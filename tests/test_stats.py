@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats as st
 
-from ecosim.stats import mean_ci, paired_difference_ci, replication_seeds, seed_to_int
+from ecosim.experiments.stats import mean_ci, paired_difference_ci, replication_seeds, seed_to_int
 
 VALUES = [0.61, 0.72, 0.65, 0.70, 0.68, 0.59, 0.74]
 

@@ -25,9 +25,9 @@ from experiment_support import (
 )
 
 from ecosim.cli import main
-from ecosim.design import load_experiment
-from ecosim.store import SweepDirError, SweepStore
-from ecosim.sweep import ExecutorHandle, model_fingerprint, run_sweep
+from ecosim.experiments.design import load_experiment
+from ecosim.experiments.store import SweepDirError, SweepStore
+from ecosim.experiments.sweep import ExecutorHandle, model_fingerprint, run_sweep
 
 OUTCOMES = ["in_field_rate", "vacancy_fill_rate", "participation_rate"]
 VOLATILE = ["runtime_s", "worker", "worker_rss_mb", "finished_at"]
@@ -341,9 +341,9 @@ def test_outcome_matrix_is_in_sampler_order(reference: SweepStore) -> None:
 def test_sweep_run_summary_equals_the_scenario_run_path() -> None:
     """A sweep run reads the collected values directly (no DataFrame): its final-year
     means and per-step series equal those of ``ecosim run`` for the same seed."""
-    from ecosim.runner import final_year_summary, simulate
-    from ecosim.scenario import load_scenario
-    from ecosim.sweep import simulate_outcomes
+    from ecosim.experiments.runner import final_year_summary, simulate
+    from ecosim.experiments.scenario import load_scenario
+    from ecosim.experiments.sweep import simulate_outcomes
 
     sc = load_scenario("demo")
     names = ("in_field_rate", "vacancy_fill_rate", "subsidy_deadweight_share",
@@ -357,3 +357,33 @@ def test_sweep_run_summary_equals_the_scenario_run_path() -> None:
     assert series is not None and series["step"] == frame["step"].tolist()
     for k in names:
         np.testing.assert_array_equal(series[k], frame[k].to_numpy(dtype=float))
+
+
+def test_model_fingerprint_covers_every_simulation_module(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fingerprint hashes every .py file under ecosim/simulation (subpackages too) and
+    ecosim/params.py, by relative path and content: a newly split process module counts."""
+    import ecosim.experiments.sweep as sweep_mod
+
+    pkg = tmp_path / "ecosim"
+    for rel, text in {"experiments/sweep.py": "", "simulation/__init__.py": "",
+                      "simulation/model.py": "A = 1\n", "params.py": "P = 1\n",
+                      "cli/main.py": ""}.items():
+        (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / rel).write_text(text)
+    monkeypatch.setattr(sweep_mod, "__file__", str(pkg / "experiments" / "sweep.py"))
+    fp = model_fingerprint()
+    assert len(fp) == 16 and fp == model_fingerprint()
+    (pkg / "cli" / "main.py").write_text("# not model code\n")
+    (pkg / "simulation" / "notes.txt").write_text("not python")
+    assert model_fingerprint() == fp
+    (pkg / "simulation" / "processes").mkdir()
+    (pkg / "simulation" / "processes" / "hiring.py").write_text("")
+    fp2 = model_fingerprint()
+    assert fp2 != fp
+    (pkg / "params.py").write_text("P = 2\n")
+    assert model_fingerprint() not in (fp, fp2)
+    (pkg / "params.py").write_text("P = 1\n")
+    (pkg / "simulation" / "processes" / "hiring.py").rename(
+        pkg / "simulation" / "processes" / "matching.py")
+    assert model_fingerprint() not in (fp, fp2)  # a renamed module counts too

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecosim.runner import final_year_summary, simulate
-from ecosim.scenario import load_scenario
+from ecosim.experiments.runner import final_year_summary, simulate
+from ecosim.experiments.scenario import load_scenario
 
 SEEDS = (1, 2, 3, 4, 5)
 SIZE_CLASSES = ("micro", "small", "medium", "large")

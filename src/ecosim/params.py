@@ -19,6 +19,7 @@ import difflib
 from dataclasses import dataclass, make_dataclass
 from typing import Any, Literal
 
+from .errors import ParameterError
 from .simulation.processes import CONSTANT_PROCESS as _CONSTANT_PROCESS
 from .simulation.processes import CONSTANTS as _PROCESS_CONSTANTS
 from .simulation.sectors import SECTOR_SETS
@@ -44,10 +45,6 @@ __all__ = [
 
 Kind = Literal["lever", "uncertainty", "structure", "calibration"]
 KINDS: tuple[str, ...] = ("lever", "uncertainty", "structure", "calibration")
-
-
-class ParameterError(ValueError):
-    """A parameter name or value that the declaration does not allow."""
 
 
 @dataclass(frozen=True)

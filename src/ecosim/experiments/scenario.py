@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .params import PARAMETERS, ParameterError, coerce_value, suggest
+from ..errors import ParameterError, ScenarioError
+from ..params import PARAMETERS, coerce_value, suggest
 
 __all__ = [
     "Scenario",
@@ -51,10 +52,6 @@ TOP_KEYS = {"name", "description", "extends", "steps", "seed", *SECTIONS}
 DEFAULT_STEPS = 30
 DEFAULT_SEED = 1
 MAX_STEPS = 1_000
-
-
-class ScenarioError(ValueError):
-    """A scenario file or override that cannot be used; the message is one clear line."""
 
 
 @dataclass
@@ -94,7 +91,7 @@ class Scenario:
 
 
 def _project_root() -> Path:
-    return Path(__file__).resolve().parents[2]
+    return Path(__file__).resolve().parents[3]
 
 
 def scenario_dirs() -> list[Path]:

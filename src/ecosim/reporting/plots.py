@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .runner import RunResult
+    from ..experiments.runner import RunResult
 
 __all__ = ["plot_run", "OKABE_ITO"]
 

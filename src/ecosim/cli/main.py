@@ -11,17 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .._version import __version__
+from ..errors import CliError, ParameterError, ScenarioError
+from ..experiments.scenario import apply_overrides, list_scenarios, load_scenario
+from ..params import OUTCOMES, PARAMETERS
 from .argtypes import non_negative_int, positive_int
-from .params import OUTCOMES, PARAMETERS, ParameterError
-from .scenario import ScenarioError, apply_overrides, list_scenarios, load_scenario
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "CliError"]
 
 EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """An error to report on one line."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,15 +31,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runner import run_scenario, summary_table
+    from ..experiments.runner import run_scenario, summary_table
+    from ..reporting.plots import plot_run
 
     scenario = apply_overrides(load_scenario(args.scenario), args.set)
     out = Path(args.out) if args.out else Path("results") / scenario.name
     if out.exists() and not out.is_dir():
         raise CliError(f"--out {out}: exists and is not a folder; choose a folder")
     try:
-        res = run_scenario(scenario, out, seed=args.seed, steps=args.steps,
-                           plots=not args.no_plots)
+        res = run_scenario(scenario, out, seed=args.seed, steps=args.steps)
+        if not args.no_plots:
+            plot_run(res, out / "plots")
     except OSError as e:
         raise CliError(f"--out {out}: cannot write results: {e.strerror or e}") from None
     s = res.summary
@@ -102,8 +102,6 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ecosim",
         description="Agent-based simulation of industry–education ecosystems.",
     )
-    from . import __version__
-
     p.add_argument("--version", action="version", version=f"ecosim {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -145,7 +143,7 @@ _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 def _register_app(sub: argparse._SubParsersAction) -> None:
     """``ecosim app`` (the teaching demo); imported lazily: the browser stack is heavy."""
-    from .app_server import register
+    from .app import register
 
     register(sub)
 
@@ -154,7 +152,7 @@ _EXTRA_COMMANDS.append(_register_app)
 
 
 def _register_experiments(sub: argparse._SubParsersAction) -> None:
-    from .experiment_cli import register
+    from .experiment import register
 
     register(sub)
 
@@ -163,8 +161,8 @@ _EXTRA_COMMANDS.append(_register_experiments)
 
 
 def _register_sensitivity(sub: argparse._SubParsersAction) -> None:
-    """``ecosim sensitivity`` (Sobol', Morris, delta; see ecosim.sa_pipeline)."""
-    from .sa_pipeline import register
+    """``ecosim sensitivity`` (Sobol', Morris, delta; see :mod:`ecosim.sensitivity`)."""
+    from .sensitivity import register
 
     register(sub)
 

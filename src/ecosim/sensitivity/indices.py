@@ -5,7 +5,7 @@ outputs ``Y`` (already averaged over replications) and return tidy DataFrames wi
 columns ``factor, index, value, ci_low, ci_high`` (index names as SALib's: ``S1``,
 ``ST``, ``S2``, ``mu_star``, ``sigma``, ``mu``, ``delta``). Every bootstrap is seeded.
 The experiment pipeline (sampling through the durable runner, resume, reports) is in
-:mod:`ecosim.sa_pipeline`.
+:mod:`ecosim.sensitivity.pipeline`.
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
 """The durable sweep runner: many runs through any ``concurrent.futures.Executor``.
 
-``run_sweep`` turns an experiment (:mod:`ecosim.design`) into a plan of runs, executes
+``run_sweep`` turns an experiment (:mod:`ecosim.experiments.design`) into a plan of runs, executes
 them on a process pool (default), a Dask cluster (``dask="local"`` or an address) or any
 executor you pass, and streams small per-run summaries to Parquet part files in a
-sweep directory (:mod:`ecosim.store`). It is built to be reused by a sensitivity
+sweep directory (:mod:`ecosim.experiments.store`). It is built to be reused by a sensitivity
 analysis: the sample design, the runner and the results table are the same.
 
 Guarantees:
 
 * **Same results whatever the executor** — a run's seed comes from the experiment seed
-  and the run id (:func:`ecosim.design.run_seed`), never from completion order, and a
+  and the run id (:func:`ecosim.experiments.design.run_seed`), never from completion order, and a
   run only depends on its task.
 * **Durable** — results are written as they finish (atomic part files); the parent
   holds at most one buffer of summaries. A killed sweep resumes with
@@ -50,8 +50,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..params import PARAMETERS
 from .design import Experiment, build_plan, load_experiment, salib_problem, sample_design
-from .params import PARAMETERS
 from .runner import final_year_summary, versions
 from .store import (
     STATUS_FAILED,
@@ -125,9 +125,9 @@ def simulate_outcomes(params: dict[str, Any], seed: int, steps: int,
     """Run the model once; return final-year means and (optionally) per-step series.
 
     The final-year mean is the one ``ecosim run`` reports
-    (:func:`ecosim.runner.final_year_summary`). The model is released afterwards.
+    (:func:`ecosim.experiments.runner.final_year_summary`). The model is released afterwards.
     """
-    from .simulation.model import EcosystemModel
+    from ..simulation.model import EcosystemModel
 
     model = EcosystemModel(seed=int(seed), **params)
     try:
@@ -235,7 +235,7 @@ def _mp_context(start_method: str | None) -> multiprocessing.context.BaseContext
     if method == "forkserver":
         # Workers fork from a server that has already imported the model: fast starts,
         # so recycling workers is cheap, and nothing of the parent's state is inherited.
-        ctx.set_forkserver_preload(["ecosim.sweep"])
+        ctx.set_forkserver_preload(["ecosim.experiments.sweep"])
     return ctx
 
 
@@ -404,33 +404,23 @@ class SweepReport:
 
 
 def model_fingerprint() -> str:
-    """SHA-256 (16 hex digits) of the source of the model and the ecosim modules it uses.
+    """SHA-256 (16 hex digits) of the source of the model: every ``.py`` file of the
+    :mod:`ecosim.simulation` package (subpackages included) and :mod:`ecosim.params`.
 
     Stored in a sweep's metadata: resuming with different model code would mix the
-    results of two models, so ``run_sweep`` refuses it.
+    results of two models, so ``run_sweep`` refuses it. Files are read from disk (no
+    import), in the order of their path relative to the ``ecosim`` package, and each
+    path is hashed with its content, so a new, moved or renamed process module changes
+    the fingerprint too.
     """
     import hashlib
-    import importlib
-    import inspect
 
-    seen: set[str] = set()
-    todo = ["ecosim.simulation.model"]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        mod = importlib.import_module(name)
-        for _, obj in inspect.getmembers(mod):
-            owner = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", "")
-            if isinstance(owner, str) and owner.startswith("ecosim.") and owner not in seen:
-                todo.append(owner)
+    root = Path(__file__).resolve().parents[1]  # the ecosim package
+    files = [*(root / "simulation").rglob("*.py"), root / "params.py"]
     h = hashlib.sha256()
-    for name in sorted(seen):
-        src = inspect.getsourcefile(importlib.import_module(name))
-        if src:
-            h.update(name.encode())
-            h.update(Path(src).read_bytes())
+    for rel in sorted(f.relative_to(root).as_posix() for f in files):
+        h.update(rel.encode())
+        h.update((root / rel).read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -697,7 +687,7 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
     """Run (or resume) a sweep and stream its results to ``out``.
 
     Args:
-        experiment: an :class:`~ecosim.design.Experiment` or the path of its file.
+        experiment: an :class:`~ecosim.experiments.design.Experiment` or the path of its file.
         out: sweep directory (default ``results/sweeps/<name>``).
         workers: worker processes (default: CPU count).
         dask: ``"local"`` or a scheduler address (``tcp://host:port``) to run on Dask.
@@ -720,11 +710,7 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
         ExperimentError / SweepDirError: bad experiment file or output directory.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
-    try:
-        pickle.dumps(run_fn)
-    except Exception as e:
-        raise SweepDirError(f"run function {run_fn!r} cannot be sent to worker processes "
-                            f"({e}); define it at module level") from None
+    _check_picklable(run_fn)
     store = SweepStore(out if out is not None else sweep_dir(exp))
     started = datetime.now(UTC).isoformat(timespec="seconds")
     plan, meta = _prepare_dir(store, exp, resume, started)
@@ -738,14 +724,7 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
         store.clean_partial_files()
         writer = _Writer(store, exp, plan, flush_seconds, flush_runs)
         writer.load_existing()
-        done = writer.status == STATUS_OK
-        if not retry_failed:
-            done |= writer.status == STATUS_FAILED
-        skipped = int(done.sum())
-        todo = np.flatnonzero(~done)
-        todo = todo[np.argsort(plan["order"].to_numpy()[todo], kind="stable")]
-        if max_runs is not None:
-            todo = todo[:max_runs]
+        skipped, todo = _runs_to_do(writer, plan, retry_failed, max_runs)
         handle = ExecutorHandle(workers, dask, executor, max_tasks_per_child, start_method)
         writer.write_manifest()
         if progress is None:
@@ -756,24 +735,61 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        if writer is not None:
-            with contextlib.suppress(Exception):
-                writer.flush(manifest=True)
-        if handle is not None:
-            handle.close(terminate=interrupted)
-        elapsed = time.perf_counter() - t0
-        if writer is not None:
-            ok, failed, pending = writer.counts()
-            meta["sessions"] = [*meta.get("sessions", []), {
-                "started": started, "elapsed_s": round(elapsed, 3),
-                "executor": handle.description if handle else None, "ran": ran,
-                "skipped": skipped, "interrupted": interrupted, "ok": ok, "failed": failed,
-                "pending": pending}]
-            with contextlib.suppress(Exception):
-                store.write_metadata(meta)
-        store.release_lock()
+        elapsed, (ok, failed, pending) = _end_session(store, meta, writer, handle, t0, {
+            "started": started, "ran": ran, "skipped": skipped, "interrupted": interrupted})
     return SweepReport(store.path, len(plan), ok, failed, pending, ran, skipped, elapsed,
                        handle.description if handle else "", interrupted, started)
+
+
+def _check_picklable(run_fn: Callable[[RunTask], dict[str, Any]]) -> None:
+    """Refuse a run function that cannot be sent to worker processes."""
+    try:
+        pickle.dumps(run_fn)
+    except Exception as e:
+        raise SweepDirError(f"run function {run_fn!r} cannot be sent to worker processes "
+                            f"({e}); define it at module level") from None
+
+
+def _runs_to_do(writer: _Writer, plan: pd.DataFrame, retry_failed: bool,
+                max_runs: int | None) -> tuple[int, np.ndarray]:
+    """Runs already finished (skipped), and the rows of the plan to run, in run order."""
+    done = writer.status == STATUS_OK
+    if not retry_failed:
+        done |= writer.status == STATUS_FAILED
+    skipped = int(done.sum())
+    todo = np.flatnonzero(~done)
+    todo = todo[np.argsort(plan["order"].to_numpy()[todo], kind="stable")]
+    if max_runs is not None:
+        todo = todo[:max_runs]
+    return skipped, todo
+
+
+def _end_session(store: SweepStore, meta: dict[str, Any], writer: _Writer | None,
+                 handle: ExecutorHandle | None, t0: float, session: dict[str, Any]
+                 ) -> tuple[float, tuple[int, int, int]]:
+    """Flush what finished, stop the executor, record the session, release the lock.
+
+    Returns:
+        The seconds the session took, and the runs ok, failed and pending.
+    """
+    ok = failed = pending = 0
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.flush(manifest=True)
+    if handle is not None:
+        handle.close(terminate=session["interrupted"])
+    elapsed = time.perf_counter() - t0
+    if writer is not None:
+        ok, failed, pending = writer.counts()
+        meta["sessions"] = [*meta.get("sessions", []), {
+            "started": session["started"], "elapsed_s": round(elapsed, 3),
+            "executor": handle.description if handle else None, "ran": session["ran"],
+            "skipped": session["skipped"], "interrupted": session["interrupted"], "ok": ok,
+            "failed": failed, "pending": pending}]
+        with contextlib.suppress(Exception):
+            store.write_metadata(meta)
+    store.release_lock()
+    return elapsed, (ok, failed, pending)
 
 
 def _execute(handle: ExecutorHandle, tasks: Iterator[RunTask], n_todo: int, writer: _Writer,

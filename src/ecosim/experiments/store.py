@@ -35,8 +35,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .params import OUTCOMES
-from .scenario import ScenarioError
+from ..errors import SweepDirError
+from ..params import OUTCOMES
 
 __all__ = ["SweepStore", "SweepDirError", "write_atomic", "STATUS_OK", "STATUS_FAILED",
            "STATUS_PENDING", "load_results"]
@@ -46,10 +46,6 @@ STATUS_FAILED = "failed"
 STATUS_PENDING = "pending"
 RUNS_DIR = "parts"
 SERIES_DIR = "series"
-
-
-class SweepDirError(ScenarioError):
-    """A sweep directory that cannot be used as asked; the message is one line."""
 
 
 def write_atomic(path: Path, write: Any) -> None:

@@ -26,10 +26,10 @@ from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from ecosim.plots import OKABE_ITO  # noqa: E402
+from ..reporting.plots import OKABE_ITO  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ecosim.simulation.model import EcosystemModel
+    from ..simulation.model import EcosystemModel
 
 __all__ = [
     "SECTOR_COLOURS",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .runner import simulate
+from .runner import final_year_summary, simulate
 from .scenario import Scenario, load_scenario
 
 __all__ = ["Target", "TARGETS", "SIZE_ORDER", "baseline_outcomes", "check_targets",
@@ -63,8 +63,6 @@ def baseline_outcomes(seeds: int = 5, scenario: Scenario | None = None) -> pd.Da
     names = tuple(sorted({t.outcome for t in TARGETS} | set(SIZE_ORDER)))
     rows = []
     for seed in range(seeds):
-        from .runner import final_year_summary
-
         res = simulate(sc, seed=seed)
         rows.append({"seed": seed, **final_year_summary(res.outcomes, names)})
     return pd.DataFrame(rows)

@@ -1,7 +1,7 @@
 """Subcommands ``ecosim compare``, ``ecosim sweep`` and ``ecosim results``.
 
-Registered in :mod:`ecosim.cli` through its ``_EXTRA_COMMANDS`` list. Errors are raised
-as :class:`~ecosim.scenario.ScenarioError` subclasses so that ``ecosim`` prints one line
+Registered in :mod:`ecosim.cli.main` through its ``_EXTRA_COMMANDS`` list. Errors are
+raised as :class:`~ecosim.errors.ScenarioError` subclasses so that ``ecosim`` prints one line
 ``ecosim: error: ...`` and exits with status 2.
 
 Exit status of ``sweep``: 0 when every run finished ok, 1 when some runs failed (they
@@ -14,19 +14,18 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import ScenarioError
 from .argtypes import add_runner_options, non_negative_int, positive_int
-from .scenario import ScenarioError
 
 __all__ = ["register", "cmd_compare", "cmd_sweep", "cmd_results"]
-
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """``ecosim compare``: replications, CIs, differences, figures, report."""
     import pandas as pd
 
-    from .compare import compare
-    from .scenario import parse_set
+    from ..experiments.scenario import parse_set
+    from ..reporting.comparison import compare
 
     overrides = parse_set(args.set)
     outcomes = None
@@ -60,8 +59,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``ecosim sweep``: run or resume a durable sweep."""
-    from .design import load_experiment
-    from .sweep import run_sweep, sweep_dir
+    from ..experiments.design import load_experiment
+    from ..experiments.sweep import run_sweep, sweep_dir
 
     exp = load_experiment(args.experiment)
     if args.dask and args.dask != "local" and args.workers:
@@ -89,7 +88,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_results(args: argparse.Namespace) -> int:
     """``ecosim results``: summary of a sweep directory, or export its tidy table."""
-    from .store import SweepStore
+    from ..experiments.store import SweepStore
 
     store = SweepStore(args.directory)
     if not store.exists():

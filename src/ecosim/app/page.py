@@ -1,7 +1,7 @@
 """Teaching demo in the browser: a Mesa SolaraViz page for the classroom.
 
-Start it with ``ecosim app [SCENARIO]`` (see :mod:`ecosim.app_server`) or
-``solara run ecosim.app``. The page has
+Start it with ``ecosim app [SCENARIO]`` (see :mod:`ecosim.app.server`) or
+``solara run ecosim.app`` (the package :mod:`ecosim.app` serves this page). The page has
 
 * a scenario picker (the shipped scenarios, run at classroom size by default), sliders
   for the main policy levers and a few uncertainties — generated from the one
@@ -31,11 +31,12 @@ import solara
 from mesa.visualization.solara_viz import ModelController, ShowSteps
 from mesa.visualization.utils import update_counter
 
-from ecosim.app_figures import CHARTS, FIGURES, headline_numbers, pretty
-from ecosim.app_server import SCENARIO_ENV, configure_solara, ensure_offline_assets
-from ecosim.params import PARAMETERS, Parameter, coerce_value, defaults
-from ecosim.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
-from ecosim.simulation.model import EcosystemModel
+from ..errors import ScenarioError
+from ..experiments.scenario import Scenario, list_scenarios, load_scenario
+from ..params import PARAMETERS, Parameter, coerce_value, defaults
+from ..simulation.model import EcosystemModel
+from .assets import SCENARIO_ENV, configure_solara, ensure_offline_assets
+from .figures import CHARTS, FIGURES, headline_numbers, pretty
 
 __all__ = [
     "SLIDER_LEVERS",
@@ -49,6 +50,7 @@ __all__ = [
     "DemoState",
     "Dashboard",
     "Page",
+    "routes",
 ]
 
 log = logging.getLogger(__name__)
@@ -491,3 +493,8 @@ def Page() -> None:
     """Entry point for ``solara run ecosim.app``: one state per browser tab."""
     state = solara.use_memo(DemoState.create, [])
     Dashboard(state)
+
+
+#: The app's one route: ``solara run ecosim.app`` serves :func:`Page` at ``/``. Declared
+#: so that solara does not turn the other modules of the package into pages.
+routes = [solara.Route(path="/", component=Page, label="App")]

@@ -1,9 +1,9 @@
-"""Run one scenario and write its tidy outputs and plots.
+"""Run one scenario and write its tidy outputs.
 
 ``run_scenario`` is what ``ecosim run`` calls. Outputs in ``out``:
 ``outcomes.parquet`` and ``outcomes.csv`` (one row per step), ``sectors.parquet``
-(step × sector), ``summary.json`` (headline outcomes averaged over the final year, with
-metadata) and ``plots/*.png``.
+(step × sector) and ``summary.json`` (headline outcomes averaged over the final year,
+with metadata); ``ecosim run`` adds ``plots/*.png`` (:mod:`ecosim.reporting.plots`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .params import HEADLINE_OUTCOMES, OUTCOMES
+from ..params import HEADLINE_OUTCOMES, OUTCOMES
+from ..simulation.model import EcosystemModel
 from .scenario import Scenario
-from .simulation.model import EcosystemModel
 from .store import write_atomic
 
 __all__ = ["RunResult", "simulate", "run_scenario", "final_year_summary", "write_atomic"]
@@ -46,7 +46,7 @@ def versions() -> dict[str, str]:
     """Versions of ecosim and Mesa, for metadata."""
     import mesa
 
-    from . import __version__
+    from .._version import __version__
 
     return {"ecosim_version": __version__, "mesa_version": mesa.__version__}
 
@@ -107,9 +107,12 @@ def simulate(scenario: Scenario, seed: int | None = None, steps: int | None = No
 
 
 def run_scenario(scenario: Scenario, out: str | Path, seed: int | None = None,
-                 steps: int | None = None, progress: bool | None = None,
-                 plots: bool = True) -> RunResult:
-    """Run a scenario and write outcomes, sectors, summary and plots to ``out``."""
+                 steps: int | None = None, progress: bool | None = None) -> RunResult:
+    """Run a scenario and write outcomes, sectors and summary to ``out``.
+
+    The plots of ``ecosim run`` are drawn from the result by
+    :func:`ecosim.reporting.plots.plot_run`.
+    """
     if progress is None:
         progress = sys.stderr.isatty()
     res = simulate(scenario, seed=seed, steps=steps, progress=progress)
@@ -119,10 +122,6 @@ def run_scenario(scenario: Scenario, out: str | Path, seed: int | None = None,
     write_atomic(out / "sectors.parquet", lambda p: res.sectors.to_parquet(p, index=False))
     write_atomic(out / "summary.json",
                  lambda p: Path(p).write_text(json.dumps(res.summary, indent=2, default=float)))
-    if plots:
-        from .plots import plot_run
-
-        plot_run(res, out / "plots")
     return res
 
 

@@ -26,7 +26,7 @@ design and the outcomes to record::
     bounds = [0, 5000]          # or: values = [0, 1000, 5000]; empty = declared range
 
 Everything is checked against the declaration; errors are :class:`ExperimentError`
-(a :class:`~ecosim.scenario.ScenarioError`) with one line naming the file, the field,
+(a :class:`~ecosim.experiments.scenario.ScenarioError`) with one line naming the file, the field,
 the value and what is allowed.
 
 Sampling goes through SALib (``SALib.sample.latin``, ``SALib.sample.sobol`` — not the
@@ -56,12 +56,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .params import (
+from ..errors import ExperimentError, ParameterError
+from ..params import (
     HEADLINE_OUTCOMES,
     OUTCOMES,
     PARAMETERS,
     Parameter,
-    ParameterError,
     coerce_value,
     suggest,
 )
@@ -96,10 +96,6 @@ DESIGN_KEYS = {"method", "n", "second_order", "num_levels", "seed"}
 FACTOR_KEYS = {"bounds", "values"}
 SEEDINGS = ("common", "independent")
 MAX_RUNS = 10_000_000
-
-
-class ExperimentError(ScenarioError):
-    """An experiment file that cannot be used; the message is one clear line."""
 
 
 @dataclass(frozen=True)
@@ -351,6 +347,37 @@ def load_experiment(path: str | Path) -> Experiment:
     """
     path = Path(path)
     data, raw = read_toml(path, ExperimentError, "experiment file")
+    _check_top_keys(path, data)
+    if "scenario" not in data:
+        raise _err(path, "scenario is missing: expected scenario = \"path/to/scenario.toml\"")
+    scenario = _resolve_scenario(path, data["scenario"])
+    fixed = _fixed_values(path, data)
+    scenario = scenario.with_overrides(fixed)
+    factors = _factors(path, data, fixed)
+    design, method, n, second, num_levels = _design_settings(path, data, factors)
+    steps = _int_field(path, "steps", data.get("steps", scenario.steps), 1, MAX_STEPS)
+    reps = _int_field(path, "replications", data.get("replications", 1), 1, 100_000)
+    seed = _int_field(path, "seed", data.get("seed", scenario.seed), 0, 2**63 - 1)
+    design_seed = design.get("seed")
+    if design_seed is not None:
+        design_seed = _int_field(path, "[design] seed", design_seed, 0, 2**32 - 1)
+    elif seed >= 2**32:
+        design_seed = seed % 2**32
+    outcomes, series, seeding = _output_settings(path, data)
+    exp = Experiment(
+        name=data.get("name", path.stem), description=data.get("description", ""),
+        scenario=scenario, factors=factors, method=method, n=n, steps=steps,
+        replications=reps, seed=seed, outcomes=tuple(outcomes), series=series,
+        seeding=seeding, path=path, file_hash=hashlib.sha256(raw).hexdigest(), fixed=fixed,
+        second_order=second, num_levels=num_levels, design_seed=design_seed,
+    )
+    if exp.n_runs() > MAX_RUNS:
+        raise _err(path, f"the design has {exp.n_runs():,} runs, more than the limit "
+                         f"{MAX_RUNS:,}: lower [design] n or replications")
+    return exp
+
+
+def _check_top_keys(path: Path, data: dict[str, Any]) -> None:
     for key in data:
         if key not in TOP_KEYS:
             hint = suggest(key, TOP_KEYS)
@@ -358,10 +385,10 @@ def load_experiment(path: str | Path) -> Experiment:
                 hint = f" (to vary it use [factors.{key}]; to fix it put it under [set])"
             raise _err(path, f"unknown top-level key '{key}'{hint}; allowed: "
                              + ", ".join(sorted(TOP_KEYS)))
-    if "scenario" not in data:
-        raise _err(path, "scenario is missing: expected scenario = \"path/to/scenario.toml\"")
-    scenario = _resolve_scenario(path, data["scenario"])
 
+
+def _fixed_values(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The ``[set]`` table: parameters fixed for every run, typed."""
     fixed: dict[str, Any] = {}
     set_table = data.get("set", {})
     if not isinstance(set_table, dict):
@@ -371,8 +398,11 @@ def load_experiment(path: str | Path) -> Experiment:
             raise _err(path, f"[set] unknown parameter '{key}'{suggest(key, PARAMETERS)}; "
                              "allowed: a declared parameter (ecosim levers --all)")
         fixed[key] = _typed(path, f"[set] {key} =", PARAMETERS[key], value)
-    scenario = scenario.with_overrides(fixed)
+    return fixed
 
+
+def _factors(path: Path, data: dict[str, Any], fixed: dict[str, Any]) -> list[Factor]:
+    """The ``[factors.NAME]`` tables (none of them also fixed in ``[set]``)."""
     factors_t = data.get("factors")
     if not isinstance(factors_t, dict) or not factors_t:
         raise _err(path, "no factors: expected at least one [factors.NAME] table, "
@@ -381,7 +411,12 @@ def load_experiment(path: str | Path) -> Experiment:
     for f in factors:
         if f.name in fixed:
             raise _err(path, f"[factors.{f.name}] is also fixed in [set]: choose one")
+    return factors
 
+
+def _design_settings(path: Path, data: dict[str, Any], factors: list[Factor]
+                     ) -> tuple[dict[str, Any], str, int | None, bool, int]:
+    """The ``[design]`` table and its method, n, second_order and num_levels, checked."""
     design = data.get("design")
     if not isinstance(design, dict):
         raise _err(path, "[design] is missing: expected method = "
@@ -416,15 +451,11 @@ def load_experiment(path: str | Path) -> Experiment:
     if method == "sobol" and len(factors) < 2 or method == "morris" and len(factors) < 2:
         raise _err(path, f"[design] method '{method}' needs at least 2 factors, "
                          f"got {len(factors)}")
+    return design, method, n, second, num_levels
 
-    steps = _int_field(path, "steps", data.get("steps", scenario.steps), 1, MAX_STEPS)
-    reps = _int_field(path, "replications", data.get("replications", 1), 1, 100_000)
-    seed = _int_field(path, "seed", data.get("seed", scenario.seed), 0, 2**63 - 1)
-    design_seed = design.get("seed")
-    if design_seed is not None:
-        design_seed = _int_field(path, "[design] seed", design_seed, 0, 2**32 - 1)
-    elif seed >= 2**32:
-        design_seed = seed % 2**32
+
+def _output_settings(path: Path, data: dict[str, Any]) -> tuple[list[str], bool, str]:
+    """``outcomes``, ``series`` and ``seeding``, checked (and ``name``, ``description``)."""
     outcomes = data.get("outcomes", list(HEADLINE_OUTCOMES))
     if not isinstance(outcomes, list) or not outcomes:
         raise _err(path, f"outcomes = {outcomes!r} is not allowed: expected a non-empty "
@@ -445,18 +476,7 @@ def load_experiment(path: str | Path) -> Experiment:
     for key in ("name", "description"):
         if key in data and not isinstance(data[key], str):
             raise _err(path, f"{key} = {data[key]!r} must be a string")
-
-    exp = Experiment(
-        name=data.get("name", path.stem), description=data.get("description", ""),
-        scenario=scenario, factors=factors, method=method, n=n, steps=steps,
-        replications=reps, seed=seed, outcomes=tuple(outcomes), series=series,
-        seeding=seeding, path=path, file_hash=hashlib.sha256(raw).hexdigest(), fixed=fixed,
-        second_order=second, num_levels=num_levels, design_seed=design_seed,
-    )
-    if exp.n_runs() > MAX_RUNS:
-        raise _err(path, f"the design has {exp.n_runs():,} runs, more than the limit "
-                         f"{MAX_RUNS:,}: lower [design] n or replications")
-    return exp
+    return outcomes, series, seeding
 
 
 # ----------------------------------------------------------------------------------
