@@ -58,3 +58,58 @@ def test_a_constant_moves_the_results() -> None:
         return sum(rates) / len(rates)
 
     assert employment(0.55) < employment(0.3)
+
+
+# --- reachable like any parameter: scenario files, --set, levers --all, sweeps --------
+def test_scenario_file_sets_constants_under_calibration(tmp_path) -> None:
+    """A [calibration] table sets constants; a constant elsewhere names its table."""
+    from ecosim.errors import ScenarioError
+    from ecosim.experiments.scenario import load_scenario
+
+    good = tmp_path / "cal.toml"
+    good.write_text('name = "cal"\n[calibration]\nhire_threshold = 0.4\n'
+                    'applications_base = 4\n')
+    sc = load_scenario(good)
+    assert sc.params == {"hire_threshold": 0.4, "applications_base": 4}
+    m = EcosystemModel(seed=1, **TINY, **sc.model_kwargs())
+    assert m.p.applications_base == 4
+    misplaced = tmp_path / "bad.toml"
+    misplaced.write_text('name = "bad"\n[levers]\nhire_threshold = 0.4\n')
+    with pytest.raises(ScenarioError, match=r"hire_threshold is a calibration.*\[calibration\]"):
+        load_scenario(misplaced)
+    out_of_range = tmp_path / "range.toml"
+    out_of_range.write_text('name = "r"\n[calibration]\nhire_threshold = 0.9\n')
+    with pytest.raises(ScenarioError, match=r"range.toml.*hire_threshold = 0.9.*\[0.2, 0.6\]"):
+        load_scenario(out_of_range)
+
+
+def test_cli_lists_and_sets_constants(tmp_path, capsys: pytest.CaptureFixture) -> None:
+    """`ecosim levers --all` lists every constant with its source; `--set` reaches one."""
+    from ecosim.cli import main
+    from ecosim.experiments.scenario import apply_overrides, load_scenario
+
+    assert main(["levers", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "CALIBRATION CONSTANTS" in out
+    for name in CALIBRATION:
+        assert f"  {name} " in out, name
+    assert f"source: {PARAMETERS['p_local'].source}" in out
+    sc = apply_overrides(load_scenario("demo"), ["intern_bonus=0.1"])
+    assert sc.params["intern_bonus"] == 0.1
+
+
+def test_sweep_and_sensitivity_factors_can_be_constants(tmp_path) -> None:
+    """Experiment files take calibration constants as factors, with their declared
+    ranges as default bounds (so they can be screened like levers)."""
+    from experiment_support import write_experiment
+
+    from ecosim.experiments.design import load_experiment, salib_problem
+
+    path = write_experiment(tmp_path, (
+        'steps = 2\nreplications = 1\noutcomes = ["employment_rate"]\n'
+        '[design]\nmethod = "morris"\nn = 2\n'
+        "[factors.hire_threshold]\n[factors.matching_rounds]\n[factors.internship_subsidy]\n"))
+    exp = load_experiment(path)
+    problem = salib_problem(exp.factors)
+    assert problem["names"] == ["hire_threshold", "matching_rounds", "internship_subsidy"]
+    assert problem["bounds"][0] == [0.2, 0.6]

@@ -71,21 +71,34 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+_KIND_TITLES = {
+    "lever": "LEVERS  [levers]",
+    "uncertainty": "UNCERTAINTIES  [uncertainties]",
+    "structure": "STRUCTURE  [structure]",
+    "calibration": "CALIBRATION CONSTANTS  [calibration] (by process; plausible ranges)",
+}
+
+
 def cmd_levers(args: argparse.Namespace) -> int:
-    kinds = ("lever", "uncertainty", "structure") if args.all else ("lever", "uncertainty")
+    kinds = tuple(_KIND_TITLES) if args.all else ("lever", "uncertainty")
     for kind in kinds:
-        print({"lever": "\nLEVERS", "uncertainty": "\nUNCERTAINTIES",
-               "structure": "\nSTRUCTURE"}[kind])
+        print("\n" + _KIND_TITLES[kind])
+        process = None
         for p in PARAMETERS.values():
             if p.kind != kind:
                 continue
+            if p.process and p.process != process:
+                process = p.process
+                print(f"  -- {process} --")
             rng = "true/false" if p.type is bool else (
                 p.allowed().split(" ", 1)[1] if p.type is not str else p.allowed())
             print(f"  {p.name:<28} {p.type.__name__:<5} default {p.default!s:<10} "
                   f"{rng}")
             print(f"  {'':<28} {p.meaning}")
+            if p.source:
+                print(f"  {'':<28} source: {p.source}")
     if not args.all:
-        print("\n(structure parameters: ecosim levers --all)")
+        print("\n(structure parameters and calibration constants: ecosim levers --all)")
     return 0
 
 

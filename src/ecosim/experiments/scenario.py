@@ -18,6 +18,9 @@ A scenario file looks like::
     [structure]
     n_schools = 30
 
+    [calibration]                  # the constants inside the rules (ecosim levers --all)
+    hire_threshold = 0.36
+
 Every key is checked against the one declaration in :mod:`ecosim.params`. Errors are
 raised as :class:`ScenarioError` with one line naming the file, the field, the value
 and what is allowed.
@@ -47,7 +50,8 @@ __all__ = [
     "read_toml",
 ]
 
-SECTIONS = {"levers": "lever", "uncertainties": "uncertainty", "structure": "structure"}
+SECTIONS = {"levers": "lever", "uncertainties": "uncertainty", "structure": "structure",
+            "calibration": "calibration"}
 TOP_KEYS = {"name", "description", "extends", "steps", "seed", *SECTIONS}
 DEFAULT_STEPS = 30
 DEFAULT_SEED = 1
