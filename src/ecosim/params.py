@@ -167,6 +167,13 @@ _UNCERTAINTIES = [
        "size of the one-off frontier jump at tech_shock_step"),
     _p("demand_growth", "uncertainty", float, 0.0, -0.1, 0.2, "share/year",
        "labour-demand growth added to every sector's own growth"),
+    # No built-in demand trend by default (issue 11): a region whose demand compounds
+    # against a flat graduate supply has no steady state. The sectors' own growth rates
+    # (sectors.py) are the "growing demand" story, switched on by this scale
+    # (scenarios/growing_demand.toml sets 1).
+    _p("sector_growth_scale", "uncertainty", float, 0.0, 0.0, 2.0, "multiplier",
+       "how much of each sector's own yearly demand growth (sectors.py) applies "
+       "(0 = no trend, 1 = the sectors' recorded growth)"),
     # Most enterprises lack understanding of cooperation (seed paper §2).
     _p("initial_awareness", "uncertainty", float, 0.3, 0.0, 1.0, "index",
        "mean initial awareness of the benefits of cooperation among enterprises"),
@@ -216,6 +223,12 @@ _STRUCTURE = [
        "initial mean curriculum alignment with the sector frontier"),
     _p("management_quality", "structure", float, 0.5, 0.0, 1.0, "index",
        "mean school management quality (timely help for students in practice)"),
+    # Spin-up (issue 11): the model starts from its own equilibrium. These steps run
+    # with today's policy (every lever at its declared default) and are not reported;
+    # reported step 0 is the end of the spin-up. Even, so semesters keep their parity.
+    _p("spinup_steps", "structure", int, 30, 0, 200, "semesters",
+       "unreported semesters run before step 0 so the model reaches its own steady "
+       "state (even numbers only)"),
     _p("region", "structure", str, "generic", None, None, "",
        "sector set of the region: " + " or ".join(repr(r) for r in SECTOR_SETS)),
 ]

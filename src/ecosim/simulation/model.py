@@ -50,6 +50,8 @@ class EcosystemModel(mesa.Model):
     Attributes:
         params: the declared value of every parameter (never changed by a run).
         p: the same values, read-only, as attributes (``model.p.internship_subsidy``).
+        spinup: unreported semesters run at construction (``spinup_steps``); ``time``
+            is the reported step (``steps - spinup``).
         policy: values in force of levers a rule moves during the run
             (:class:`~ecosim.simulation.state.PolicyState`).
         sectors: the region's sectors; ``industry`` their state (frontier, demand).
@@ -98,7 +100,10 @@ class EcosystemModel(mesa.Model):
             model_reporters={name: partial(_outcome, name=name) for name in OUTCOMES}
         )
         self.sector_records: list[dict[str, Any]] = []
-        self.collect_data()
+        self.spinup = self.p.spinup_steps
+        self.collect_data()  # row 0 when there is no spin-up
+        for _ in range(self.spinup):  # unreported; its last step records row 0
+            self.step()
 
     @staticmethod
     def _declared_values(params: dict[str, Any]) -> dict[str, Any]:
@@ -110,6 +115,9 @@ class EcosystemModel(mesa.Model):
         values = {name: p.default for name, p in PARAMETERS.items()}
         for name, value in params.items():
             values[name] = coerce_value(PARAMETERS[name], value)
+        if values["spinup_steps"] % 2:
+            raise ParameterError(f"spinup_steps = {values['spinup_steps']}: must be even "
+                                 "(whole years keep semesters in phase)")
         return values
 
     def _build_network(self) -> None:
@@ -138,6 +146,11 @@ class EcosystemModel(mesa.Model):
             if process.due(self.steps):
                 process.run(self)
         self.pop.drop_gone(0.15)  # housekeeping: free the records of students who left
+
+    @property
+    def time(self) -> int:
+        """Reported step: 0 at the end of the spin-up, negative during it."""
+        return self.steps - self.spinup
 
     def collect_data(self) -> None:
         """Process 13 on its own (as at construction): record this step's outcomes."""

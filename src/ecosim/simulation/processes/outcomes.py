@@ -30,8 +30,9 @@ def collect_data(model: Simulation) -> None:
     """Compute this step's outcomes, record them (Mesa DataCollector) and the sector rows."""
     out = measure(model)
     model.current = {name: float(out[name]) for name in model.outcome_names}
-    model.datacollector.collect(model)
-    model.sector_records.extend(sector_rows(model))
+    if model.time >= 0:  # spin-up steps are not reported
+        model.datacollector.collect(model)
+        model.sector_records.extend(sector_rows(model))
 
 
 def measure(model: Simulation) -> dict[str, float]:
@@ -152,7 +153,7 @@ def sector_rows(model: Simulation) -> list[dict[str, Any]]:
     rows = []
     for k, s in enumerate(model.sectors):
         rows.append({
-            "step": model.steps, "sector": s.name,
+            "step": model.time, "sector": s.name,
             "graduates": float(flows.sector_graduates[k]),
             "hires": float(flows.sector_hires[k]),
             "in_field": float(flows.sector_in_field[k]),

@@ -48,13 +48,14 @@ def move_technology_and_demand(model: Simulation) -> None:
     """Move each sector's frontier (and any shock), grow demand, open vacancies."""
     p, ind, f, flows = model.p, model.industry, model.firms, model.ledger.flows
     d = p.tech_change_rate * ind.tech
-    if p.tech_shock_step > 0 and model.steps == p.tech_shock_step:
+    if p.tech_shock_step > 0 and model.time == p.tech_shock_step:
         d = d + p.tech_shock_size
     ind.frontier_step = d
     ind.frontier += d
     comp = model.pop.competency
     comp[:, 0] = np.maximum(comp[:, 0] - d[model.pop.programme], 0.0)
-    ind.demand_index *= np.sqrt(np.maximum(1 + ind.growth + p.demand_growth, 0.0))
+    growth = p.sector_growth_scale * ind.growth + p.demand_growth
+    ind.demand_index *= np.sqrt(np.maximum(1 + growth, 0.0))
     expected = f.yearly_need / 2.0 * ind.demand_index[f.sector]
     kept = model.rng.binomial(f.vacancies, p.vacancy_persistence)
     new = model.rng.poisson(expected)
