@@ -182,10 +182,11 @@ _UNCERTAINTIES = [
        "mean reluctance of enterprises to share core technology"),
     _p("vocational_stigma", "uncertainty", float, 0.5, 0.0, 1.0, "index",
        "how much families look down on vocational education"),
-    # Assumption: a final-year intern produces about half of a skilled worker's output.
-    # Consistent with BIBB 2017/18 (facts.md), where apprentices' output (EUR 14,377/yr)
-    # recovers about two-thirds of their gross cost (EUR 20,855/yr).
-    _p("intern_productivity", "uncertainty", float, 0.45, 0.0, 1.0, "share of skilled output",
+    # Calibrated: at 0.35 of a skilled worker's output, interns' productive work recovers
+    # about two-thirds of their gross cost at cooperating hosts (productive_work_share
+    # ≈ 0.65), as apprentices' output (EUR 14,377/yr) does of their gross cost
+    # (EUR 20,855/yr) in BIBB 2017/18 (facts.md).
+    _p("intern_productivity", "uncertainty", float, 0.35, 0.0, 1.0, "share of skilled output",
        "productive output of an intern relative to a skilled worker"),
     _p("mentoring_cost", "uncertainty", float, 6_000.0, 0.0, 30_000.0, "yuan/intern/semester",
        "cost of mentors' time and materials per intern"),
@@ -226,7 +227,9 @@ _STRUCTURE = [
     # Spin-up (issue 11): the model starts from its own equilibrium. These steps run
     # with today's policy (every lever at its declared default) and are not reported;
     # reported step 0 is the end of the spin-up. Even, so semesters keep their parity.
-    _p("spinup_steps", "structure", int, 30, 0, 200, "semesters",
+    # 80 semesters: the slowest parts (partnership depth mix, dual-qualified teachers,
+    # 1/attrition = 50 semesters) settle within it (measured: ODD §5).
+    _p("spinup_steps", "structure", int, 80, 0, 400, "semesters",
        "unreported semesters run before step 0 so the model reaches its own steady "
        "state (even numbers only)"),
     _p("region", "structure", str, "generic", None, None, "",
@@ -274,8 +277,11 @@ _OUTCOMES = [
     Outcome("placement_rate", "share",
             "latest cohort employed or in further study (the Ministry's definition)"),
     Outcome("in_field_rate", "share",
-            "latest cohort employed in their programme's sector with adequate skill fit, "
-            "share of graduates entering the labour market"),
+            "latest cohort's employed graduates working in their programme's field "
+            "(the Ministry's 专业对口率: in-field / employed)"),
+    Outcome("skill_matched_rate", "share",
+            "latest cohort employed in their field with skill fit ≥ adequate_fit, share of "
+            "graduates entering the labour market"),
     Outcome("skill_gap", "index",
             "mean gap between what enterprises need and what the last year's hires bring (0–1)"),
     Outcome("vacancy_fill_rate", "share",
@@ -294,8 +300,9 @@ _OUTCOMES = [
             "equipment and know-how shared by enterprises with schools this step"),
     Outcome("government_spending", "yuan/semester",
             "spending on all instruments this step, tax credit included"),
-    Outcome("cost_per_matched_graduate", "yuan",
-            "government spending over the last year per in-field graduate of the latest cohort"),
+    Outcome("spending_per_in_field_graduate", "yuan",
+            "government spending over the last year / in-field graduates of the latest "
+            "cohort (an average, not the cost of an additional one: see ecosim compare)"),
     # -- more outcomes (not headline) --
     Outcome("graduates", "students", "graduates this step", False),
     Outcome("hires", "people", "hires this step", False),
@@ -338,9 +345,24 @@ _OUTCOMES = [
     Outcome("spending_promotion", "yuan/semester", "promotion campaigns", False),
     Outcome("spending_platform", "yuan/semester", "running the cooperation platform", False),
     Outcome("spending_career_services", "yuan/semester", "career services", False),
-    Outcome("subsidy_deadweight_share", "share",
-            "interns subsidised at enterprises that would cooperate without the subsidy",
+    Outcome("placement_coverage", "share",
+            "final-semester vocational students with a compulsory placement (latest "
+            "placement round)", False),
+    Outcome("placement_at_partner_share", "share",
+            "placements at a partner enterprise, of all placements (latest round)", False),
+    Outcome("mean_placement_quality", "index",
+            "mean mentoring quality of the latest round's placements (0–1)", False),
+    Outcome("realised_benefit_per_intern", "yuan/intern",
+            "median realised net benefit per intern of cooperating enterprises that hosted "
+            "(latest round)", False),
+    Outcome("break_even_share", "share",
+            "cooperating host enterprises whose realised net benefit is ≥ 0 (latest round)",
             False),
+    Outcome("productive_work_share", "share",
+            "interns' productive output / their gross cost (pay, mentoring, coordination, "
+            "IP risk) at cooperating hosts (latest round; BIBB: about two-thirds)", False),
+    Outcome("satisfied_partnership_share", "share",
+            "active partnerships whose enterprise is satisfied (satisfaction > 0)", False),
     Outcome("budget_ration", "share", "share of budget-capped claims the budget could pay",
             False),
     Outcome("internship_subsidy_level", "yuan/intern/semester",

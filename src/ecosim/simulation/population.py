@@ -42,8 +42,10 @@ _FIELDS: dict[str, tuple[type, float]] = {
     "intern_host": (np.int32, -1),  # enterprise index of the current/last internship
     "intern_partnership": (np.int32, -1),  # partnership row of the internship, -1 if platform
     "intern_semesters": (np.int16, 0),
+    "placement_kind": (np.int8, 0),  # compulsory placement: state.PLACEMENT_KINDS
+    "placement_quality": (np.float32, np.nan),  # mentoring quality of the placement
     "employer": (np.int32, -1),
-    "in_field": (np.bool_, False),
+    "in_field": (np.bool_, False),  # employed in the programme's sector (MOE 专业对口)
     "match_quality": (np.float32, np.nan),
     "entry_step": (np.int32, 0),
     "grad_step": (np.int32, -1),

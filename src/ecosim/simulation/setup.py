@@ -51,14 +51,16 @@ def make_enterprises(model: Simulation) -> EnterpriseTable:
     return EnterpriseTable(
         sector=sector, size=size.astype(np.int32),
         size_class=np.searchsorted(edges, size, side="right").astype(np.int8),
-        district=district, tech=tech, awareness=awareness, ip_sensitivity=ip_sensitivity,
+        district=district, tech=tech, awareness=awareness,
+        baseline_awareness=awareness.copy(), ip_sensitivity=ip_sensitivity,
         mentors=np.clip(np.round(size * 0.04), 1, 100).astype(np.int32),
         yearly_need=yearly_hiring_need(model, size),
         certified=np.zeros(F, dtype=bool), experience=np.zeros(F),
-        has_experience=np.zeros(F, dtype=bool), vacancies=np.zeros(F, dtype=np.int64),
+        has_experience=np.zeros(F, dtype=bool), expected_fit=np.full(F, p.reference_fit),
+        vacancies=np.zeros(F, dtype=np.int64),
         interns=np.zeros(F, dtype=np.int64), fit_sum=np.zeros(F),
         hired_interns=np.zeros(F, dtype=np.int64), willingness=np.zeros(F),
-        unsubsidised_willing=np.zeros(F, dtype=bool), shared=np.zeros(F))
+        shared=np.zeros(F))
 
 
 def _programmes(model: Simulation, types: np.ndarray) -> np.ndarray:
@@ -118,8 +120,8 @@ def create_initial_partnerships(model: Simulation) -> None:
     firms = rng.choice(F, size=n0, replace=False, p=w / w.sum())
     sector = f.sector[firms]
     schools = np.full(n0, -1)
-    for k in range(model.K):  # set-up only
-        cand = np.flatnonzero(model.schools.offers[:, k])
+    for k in range(model.K):  # set-up only; universities host no placements (ODD §7.3)
+        cand = np.flatnonzero(model.schools.offers[:, k] & model.schools.vocational)
         sel = np.flatnonzero(sector == k)
         if cand.size and sel.size:
             schools[sel] = rng.choice(cand, size=sel.size)

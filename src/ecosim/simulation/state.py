@@ -42,6 +42,7 @@ __all__ = [
     "CohortBook",
     "PolicyState",
     "DepthTable",
+    "PLACEMENT_KINDS",
     "Simulation",
     "COHORT_OUTCOMES",
     "SIZE_CLASSES",
@@ -89,16 +90,18 @@ class EnterpriseTable:
         sector, size, size_class, district: fixed make-up (size in staff).
         tech: technology level relative to the frontier (0–1).
         awareness: awareness of cooperation's benefits (0–1).
+        baseline_awareness: the awareness it was drawn with, toward which awareness
+            decays without news from cooperation.
         ip_sensitivity: reluctance to share core technology (0–1).
         mentors: interns it can mentor at depth 1.
         yearly_need: entry-level hiring need per year at the start's demand.
         certified: certified industry–education integration enterprise.
         experience, has_experience: realised net benefit per intern (yuan, EMA).
+        expected_fit: skill fit it expects of an intern (EMA of its interns' fit).
         vacancies: open vacancies.
         interns, fit_sum, hired_interns: this step's interns, their summed skill fit,
             former interns hired.
         willingness: probability of accepting a partnership offer (this step).
-        unsubsidised_willing: would expect a gain even without the subsidy.
         shared: resources shared with schools this step (yuan).
     """
 
@@ -108,18 +111,19 @@ class EnterpriseTable:
     district: np.ndarray
     tech: np.ndarray
     awareness: np.ndarray
+    baseline_awareness: np.ndarray
     ip_sensitivity: np.ndarray
     mentors: np.ndarray
     yearly_need: np.ndarray
     certified: np.ndarray
     experience: np.ndarray
     has_experience: np.ndarray
+    expected_fit: np.ndarray
     vacancies: np.ndarray
     interns: np.ndarray
     fit_sum: np.ndarray
     hired_interns: np.ndarray
     willingness: np.ndarray
-    unsubsidised_willing: np.ndarray
     shared: np.ndarray
     _groups: dict[bool, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict,
                                                                repr=False)
@@ -232,6 +236,13 @@ class Ledger:
         shared_total: resources shared this step (yuan).
         interns: students interning this step.
         tax_base: certified enterprises' training investment (tax credit base).
+        teacher_practice_used: teacher-practice money schools spent this step (claimed,
+            paid next step: booked when used).
+        placement_round: whether this step's final-semester vocational students do
+            their compulsory placement (one step a year).
+        placements: this step's placements by kind (``PLACEMENT_KINDS``) and the summed
+            placement quality.
+        economics: cooperating hosts' realised economics, latest placement round.
     """
 
     flows: Flows
@@ -242,16 +253,28 @@ class Ledger:
     shared_total: float = 0.0
     interns: int = 0
     tax_base: float = 0.0
+    teacher_practice_used: float = 0.0
+    placement_round: bool = False
+    placements: dict[str, float] = field(default_factory=dict)
+    economics: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
+        ("realised_benefit_per_intern", "break_even_share", "productive_work_share"),
+        np.nan))
 
     def start_step(self) -> None:
         """Start a new step's flows."""
         self.flows = Flows(self.flows.n_sectors)
 
 
+# Kinds of a compulsory placement (pop.placement_kind): 0 none yet; 4 = no host had
+# room (recorded unplaced, reason: capacity).
+PLACEMENT_KINDS: dict[int, str] = {1: "partner", 2: "platform", 3: "self_found",
+                                   4: "unplaced_no_capacity"}
+
 # Outcomes measured on a cohort and held until the next one (``in_field_count`` is
-# bookkeeping for cost_per_matched_graduate, not an outcome).
+# bookkeeping for spending_per_in_field_graduate, not an outcome).
 COHORT_OUTCOMES: tuple[str, ...] = (
-    "employment_rate", "placement_rate", "in_field_rate", "intern_retention_rate",
+    "employment_rate", "placement_rate", "in_field_rate", "skill_matched_rate",
+    "intern_retention_rate",
     "local_retention_rate", "further_study_rate", "placement_rate_higher_vocational",
     "in_field_rate_higher_vocational", "in_field_count", "mean_time_to_job",
     "employed_within_two_years", "mean_search_semesters")
@@ -272,6 +295,7 @@ class CohortBook:
         prospects: perceived in-field prospects per sector.
         track_prospects: perceived placement, vocational / general track.
         vocational_share: vocational share of the latest entering cohort.
+        placement_stats: compulsory placements of the latest placement round.
     """
 
     n_sectors: int
@@ -285,6 +309,9 @@ class CohortBook:
     prospects: np.ndarray = field(init=False)
     track_prospects: np.ndarray = field(default_factory=lambda: np.array([0.9, 0.9]))
     vocational_share: float = np.nan
+    placement_stats: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
+        ("placement_coverage", "placement_at_partner_share", "mean_placement_quality"),
+        np.nan))
 
     def __post_init__(self) -> None:
         self.prospects = np.full(self.n_sectors, 0.7)

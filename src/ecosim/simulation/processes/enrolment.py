@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CONSTANTS", "enrol", "add_students", "update_prospects"]
 
 CONSTANTS: tuple[Constant, ...] = (
-    Constant("track_bias", 1.05, 0.0, 2.5, "logit",
+    Constant("track_bias", 0.65, 0.0, 2.5, "logit",
              "propensity for the vocational track at average ability and equal prospects",
              "calibrated: ≈45% vocational entrants at stigma 0.5 (facts.md: 41% / 47%)"),
     Constant("distance_penalty", 1.5, 0.0, 4.0, "logit",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..constants import Constant
-from .partnerships import SEMESTER_MONTHS
+from .partnerships import SEMESTER_MONTHS, net_benefit_per_intern, partnership_fixed_cost
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..state import Simulation
@@ -22,74 +22,106 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CONSTANTS", "enterprises_learn", "realized_benefit"]
 
 CONSTANTS: tuple[Constant, ...] = (
-    Constant("reference_fit", 0.6, 0.3, 0.9, "skill fit",
-             "intern skill fit at which output equals intern_productivity × wage",
-             "assumption"),
-    Constant("peer_rate", 0.15, 0.0, 0.5, "share/semester",
+    Constant("peer_rate", 0.15, 0.0, 0.5, "share/year",
              "awareness gained from satisfied peers of the same sector", "assumption"),
     Constant("sat_scale", 8_000.0, 2_000.0, 20_000.0, "yuan/intern",
              "net benefit per intern at which satisfaction saturates (tanh scale)",
              "assumption"),
+    # Without news from cooperation an enterprise's awareness drifts back toward the
+    # recognition it started with, so awareness has an equilibrium instead of only
+    # ratcheting up (issue 11).
+    Constant("awareness_decay", 0.1, 0.0, 0.5, "share/year",
+             "share of the distance to its baseline awareness an enterprise loses a year",
+             "assumption: campaigns' effect fades within a few years"),
 )
 
 
 def realized_benefit(model: Simulation) -> tuple[np.ndarray, np.ndarray]:
-    """This step's realised net benefit of cooperation per enterprise (yuan), and the
-    training investment of certified enterprises (the next tax-credit base)."""
+    """This placement round's realised net benefit of hosting per enterprise (yuan) and
+    the training investment of certified enterprises (the next tax-credit base).
+
+    The same function as the expected benefit (:func:`.partnerships.net_benefit_per_intern`)
+    with what happened: its interns' mean skill fit, the former interns it hired, the
+    depths of the partnerships that hosted them (placements found through the platform or
+    by students themselves count as depth 1), a year's coordination of its partnerships
+    and the net cost of what it shared.
+    """
     p, f, t, ind = model.p, model.firms, model.partnerships, model.industry
-    k = f.sector
-    wage_sem = ind.wage[k] * SEMESTER_MONTHS
     n_i = f.interns.astype(float)
-    mean_fit = np.where(n_i > 0, f.fit_sum / np.maximum(n_i, 1), 0.0)
-    pay = p.intern_pay_share * wage_sem
-    certified = f.certified
-    n_part = t.per_firm()
-    shared = f.shared
-    # IP exposure grows with the depth of the partnership that hosts each intern;
-    # platform interns count as depth 1.
+    hosts = n_i > 0
+    per = np.maximum(n_i, 1.0)
+    mean_fit = np.where(hosts, f.fit_sum / per, f.expected_fit)
     exposure_by_depth = model.depth.exposure
     via_partners = t.per_firm(t.interns.astype(float))
     exposure = (t.per_firm(t.interns * exposure_by_depth[t.depth])
                 + (n_i - via_partners) * exposure_by_depth[1])
-    ip_loss = p.ip_risk_cost * f.ip_sensitivity * (1 - p.ip_protection) * exposure
-    investment = n_i * (pay + p.mentoring_cost) + shared * p.share_opportunity_cost
-    ration = model.government.ration
-    realized = (n_i * (p.intern_productivity * wage_sem * mean_fit / p.reference_fit - pay
-                       - p.mentoring_cost
-                       + model.policy.internship_subsidy * ration)
-                + f.hired_interns * p.recruitment_cost_months * ind.wage[k]
-                + shared * (p.resource_sharing_incentive * ration
-                            - p.share_opportunity_cost)
-                + p.tax_credit_rate * investment * certified
-                - p.coordination_cost * n_part - ip_loss)
-    return realized, investment * certified
+    fixed = partnership_fixed_cost(model, f.shared, t.per_firm().astype(float))
+    per_intern = net_benefit_per_intern(
+        model, fit=mean_fit, hires_per_intern=f.hired_interns / per,
+        exposure=np.where(hosts, exposure / per, exposure_by_depth[1]),
+        fixed_per_intern=fixed / per)
+    realized = np.where(hosts, per_intern * n_i, -fixed)
+    pay = p.intern_pay_share * ind.wage[f.sector] * SEMESTER_MONTHS
+    # The tax credit offsets interns' pay and mentoring; shared resources are refunded by
+    # the sharing incentive instead, so the same yuan is not subsidised twice.
+    investment = n_i * (pay + p.mentoring_cost)
+    return realized, investment * f.certified
 
 
 def enterprises_learn(model: Simulation) -> None:
-    """Experience and partnership satisfaction follow realised benefits; awareness grows
-    with own experience and satisfied peers."""
-    f, t = model.firms, model.partnerships
+    """After a placement round: experience, expected fit and partnership satisfaction
+    follow realised benefits; awareness grows with own experience and satisfied peers
+    and decays toward its baseline. Nothing is learnt in other steps."""
+    f, t, p = model.firms, model.partnerships, model.p
+    if not model.ledger.placement_round:
+        model.ledger.tax_base = 0.0
+        return
     realized, certified_investment = realized_benefit(model)
     model.ledger.tax_base = float(certified_investment.sum())
     active = t.per_firm() > 0
+    hosts = f.interns > 0
     per_intern = realized / np.maximum(f.interns.astype(float), 1.0)
     f.experience = np.where(active, np.where(
         f.has_experience, 0.5 * f.experience + 0.5 * per_intern, per_intern),
         f.experience)
     f.has_experience |= active
-    signal = np.tanh(per_intern / model.p.sat_scale)
+    mean_fit = f.fit_sum / np.maximum(f.interns, 1)
+    f.expected_fit = np.where(hosts, 0.5 * f.expected_fit + 0.5 * mean_fit, f.expected_fit)
+    signal = np.tanh(per_intern / p.sat_scale)
     _update_satisfaction(model, signal)
-    # Awareness: own experience and peers of the same sector.
+    model.ledger.economics = _economics(model, per_intern, active & hosts)
+    # Awareness: own experience and peers of the same sector; decay to the baseline.
     k = f.sector
     part = active.astype(float)
     good = np.bincount(k, weights=part * np.maximum(signal, 0), minlength=model.K)
     n_k = np.maximum(np.bincount(k, minlength=model.K), 1)
     spill = good / n_k
     aw = f.awareness
-    aw += model.p.peer_rate * spill[k] * (1 - aw)
+    aw += p.peer_rate * spill[k] * (1 - aw)
     aw += np.where(active, 0.05 * signal, 0.0)
+    aw -= p.awareness_decay * (aw - f.baseline_awareness)
     f.awareness = np.clip(aw, 0, 1)
     f.hired_interns[:] = 0
+
+
+def _economics(model: Simulation, per_intern: np.ndarray, coop_hosts: np.ndarray
+               ) -> dict[str, float]:
+    """Cooperating hosts' realised benefit per intern (median, share ≥ 0) and their
+    interns' productive output as a share of gross cost (BIBB's measure)."""
+    if not coop_hosts.any():
+        return dict.fromkeys(("realised_benefit_per_intern", "break_even_share",
+                              "productive_work_share"), np.nan)
+    p, f, t = model.p, model.firms, model.partnerships
+    wage = model.industry.wage[f.sector][coop_hosts]
+    n_i = f.interns[coop_hosts].astype(float)
+    fit = f.fit_sum[coop_hosts] / n_i
+    output = n_i * p.intern_productivity * wage * SEMESTER_MONTHS * fit / p.reference_fit
+    gross = (n_i * (p.intern_pay_share * wage * SEMESTER_MONTHS + p.mentoring_cost)
+             + 2.0 * p.coordination_cost * t.per_firm()[coop_hosts])
+    v = per_intern[coop_hosts]
+    return {"realised_benefit_per_intern": float(np.median(v)),
+            "break_even_share": float(np.mean(v >= 0)),
+            "productive_work_share": float(output.sum() / gross.sum())}
 
 
 def _update_satisfaction(model: Simulation, signal: np.ndarray) -> None:

@@ -52,17 +52,22 @@ def run_government(model: Simulation) -> None:
     final_year = (pop.status == Status.ENROLLED) & (pop.semester == pop.length - 1)
     grads_next = np.bincount(pop.school[final_year], minlength=ss.n)
     ration = _pay_claims(model, grads_next)
-    ss.budget += np.where(ss.vocational, p.teacher_practice_funding / 2.0 * ration, 0.0)
+    # Teacher-practice allowance: each semester's share of the yearly funding, at the
+    # ration; unspent allowance lapses after a year. Spending is booked when schools
+    # use it (process 5), not when it is allotted.
+    ss.budget = np.minimum(
+        ss.budget + np.where(ss.vocational, p.teacher_practice_funding / 2.0 * ration, 0.0),
+        p.teacher_practice_funding)
     ss.career_budget += p.career_services_funding * grads_next * ration
-    # Promotion raises awareness; pilot cities campaign harder (demonstration bases).
+    # Promotion raises awareness. A pilot city gets central co-funding only (its budget,
+    # ×1.5); its stronger campaigns and easier certification are levers its scenario
+    # sets, not free extras (issue 11).
     boost = p.promotion_effect * p.promotion_intensity * ration
-    if p.pilot_city:
-        boost = boost * 1.5 + 0.02
     f.awareness += boost * (1 - f.awareness)
     # Certification of integration enterprises by summed partnership depth.
     t = model.partnerships
     depth_sum = t.per_firm(t.depth.astype(float))
-    threshold = p.certification_threshold - (1 if p.pilot_city else 0)
+    threshold = p.certification_threshold
     f.certified = (depth_sum >= threshold) | (f.certified & (depth_sum >= threshold / 2))
 
 
@@ -72,11 +77,11 @@ def _pay_claims(model: Simulation, grads_next: np.ndarray) -> float:
     ``grads_next`` counts each school's students in their final semester (career
     services are claimed for them).
     """
-    p, ss, led = model.p, model.schools, model.ledger
+    p, led = model.p, model.ledger
     claims = {
         "internship_subsidy": led.intern_claims,
         "resource_sharing": led.sharing_claims,
-        "teacher_practice": p.teacher_practice_funding / 2.0 * float(ss.vocational.sum()),
+        "teacher_practice": led.teacher_practice_used,
         "promotion": p.promotion_intensity * p.promotion_cost_per_firm * p.n_enterprises,
         "platform": p.platform_level * (p.platform_cost
                                         + p.platform_cost_per_firm * p.n_enterprises),

@@ -1,5 +1,5 @@
-"""Process 7 — internships: final-year students go to partner enterprises (and via the
-platform).
+"""Process 7 — internships: every final-semester vocational student does a compulsory
+placement — at a partner enterprise, through the platform, or at a host found alone.
 
 Seed mechanism: internship bases and "extending students' learning and practical
 environments into the corporate setting" (paper §4.1–4.2); the platform shares
@@ -17,66 +17,99 @@ import numpy as np
 from ..constants import Constant
 from ..population import Status
 from ..sampling import draw_firms, group_rank
+from ..state import PLACEMENT_KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..state import Simulation
 
 __all__ = ["CONSTANTS", "place_interns"]
 
-# Internship rules use the per-depth slots of .partnerships and inline coefficients
-# (subsidy boost, platform reach), listed in ODD §7.7.
-CONSTANTS: tuple[Constant, ...] = ()
+CONSTANTS: tuple[Constant, ...] = (
+    # 岗位实习: a workplace placement, usually six months in the final year, is
+    # compulsory for vocational students (MOE et al. 2021, 职业学校学生实习管理规定).
+    # Hosts take groups of placement students on their lines, so a mentor looks after
+    # more of them than of a partnership's interns (assumption).
+    Constant("placement_slots_per_mentor", 3.0, 0.5, 6.0, "students/mentor",
+             "placement students an enterprise can take per mentor (all placements)",
+             "assumption: group placements (岗位实习) on production lines"),
+    # Mentoring quality of a placement: partnerships' (by depth and the school's
+    # management), minus these for placements without a partnership.
+    Constant("platform_quality_penalty", 0.1, 0.0, 0.3, "quality",
+             "lower mentoring quality of a placement found through the platform",
+             "assumption"),
+    Constant("self_found_quality_penalty", 0.2, 0.0, 0.4, "quality",
+             "lower mentoring quality of a placement students find themselves at a "
+             "non-partner enterprise", "assumption"),
+)
 
 
 def place_interns(model: Simulation) -> None:
-    """Fill partnership slots with final-year students, then platform places."""
+    """Compulsory placements of final-semester vocational students: partnership slots
+    first, then the platform, then hosts students find themselves, within each host's
+    capacity; those left are recorded unplaced (no capacity)."""
     pop, t, f = model.pop, model.partnerships, model.firms
     enrolled = pop.status == Status.ENROLLED
-    _drop_lost_internships(model, enrolled)
-    final_year = enrolled & (pop.school_type < 2) & (pop.semester >= pop.length - 2)
-    eligible = np.flatnonzero(final_year & (pop.intern_host < 0))
+    final = enrolled & (pop.school_type < 2) & (pop.semester == pop.length - 1)
+    pop.intern_host[enrolled] = -1
+    pop.intern_partnership[enrolled] = -1
+    eligible = np.flatnonzero(final)
+    led = model.ledger
+    led.placement_round = bool(eligible.size)
     t.interns[:] = 0
-    if t.active_rows.size:
-        eligible = _fill_partnership_slots(model, enrolled, eligible)
-    # The cooperation platform finds places with non-partner enterprises.
+    cap = np.floor(f.mentors * model.p.placement_slots_per_mentor).astype(np.int64)
+    if t.active_rows.size and eligible.size:
+        eligible = _fill_partnership_slots(model, eligible, cap)
     if model.p.platform_level > 0 and eligible.size:
-        _place_through_platform(model, enrolled, eligible)
-    interning = enrolled & (pop.intern_host >= 0)
-    p_rows = pop.intern_partnership[interning]
+        eligible = _place_without_partner(model, eligible, cap, 2, platform=True)
+    if eligible.size:
+        eligible = _place_without_partner(model, eligible, cap, 3, platform=False)
+    pop.placement_kind[eligible] = 4
+    placed = final & (pop.intern_host >= 0)
+    _set_quality(model, np.flatnonzero(placed))
+    kind = pop.placement_kind[final]
+    led.placements = {name: float(np.count_nonzero(kind == code))
+                      for code, name in PLACEMENT_KINDS.items()}
+    led.placements["eligible"] = float(eligible.size + placed.sum())
+    led.placements["quality_sum"] = float(pop.placement_quality[placed].sum())
+    p_rows = pop.intern_partnership[placed]
     t.interns[:] = np.bincount(p_rows[p_rows >= 0], minlength=t.n)
-    f.interns = np.bincount(pop.intern_host[interning], minlength=f.n)
-    model.ledger.interns = int(interning.sum())
-    model.ledger.intern_claims = model.policy.internship_subsidy * model.ledger.interns
+    f.interns = np.bincount(pop.intern_host[placed], minlength=f.n)
+    led.interns = int(placed.sum())
+    led.intern_claims = model.policy.internship_subsidy * led.interns
 
 
-def _drop_lost_internships(model: Simulation, enrolled: np.ndarray) -> None:
-    """Internships whose partnership ended are lost."""
-    pop, t = model.pop, model.partnerships
-    lost = enrolled & (pop.intern_partnership >= 0)
-    if lost.any():
-        rows = pop.intern_partnership[lost]
-        gone = ~t.active[rows]
-        li = np.flatnonzero(lost)[gone]
-        pop.intern_host[li] = -1
-        pop.intern_partnership[li] = -1
+def _set_quality(model: Simulation, it: np.ndarray) -> None:
+    """Mentoring quality of each placement: deeper partnerships and better-managed
+    schools mentor better; placements without a partner less well (ODD §7.7)."""
+    pop, t, p = model.pop, model.partnerships, model.p
+    prow = pop.intern_partnership[it]
+    depth = np.ones(it.size)
+    via = prow >= 0
+    depth[via] = t.depth[prow[via]]
+    penalty = np.select([pop.placement_kind[it] == 2, pop.placement_kind[it] == 3],
+                        [p.platform_quality_penalty, p.self_found_quality_penalty], 0.0)
+    mgmt = model.schools.management[pop.school[it]]
+    pop.placement_quality[it] = np.clip(0.3 + 0.2 * (depth - 1) + 0.4 * mgmt - penalty,
+                                        0.0, 1.0)
 
 
-def _fill_partnership_slots(model: Simulation, enrolled: np.ndarray,
-                            eligible: np.ndarray) -> np.ndarray:
+def _fill_partnership_slots(model: Simulation, eligible: np.ndarray,
+                            cap: np.ndarray) -> np.ndarray:
     """Give eligible students free slots of their school's partnerships in their
     programme's sector, in random order; return those still without a place."""
     pop, t, f, rng = model.pop, model.partnerships, model.firms, model.rng
     rows = t.active_rows
-    interning = enrolled & (pop.intern_host >= 0)
-    cur = np.bincount(pop.intern_partnership[interning & (pop.intern_partnership >= 0)],
-                      minlength=t.n)
     n_part = t.per_firm()
     firm = t.firm[rows]
     subsidy_boost = 1 + 0.5 * model.policy.internship_subsidy * model.government.ration / 10_000
     slots = np.floor(f.mentors[firm] * model.depth.slots[t.depth[rows]] * subsidy_boost
                      / np.maximum(n_part[firm], 1))
-    free = np.maximum(np.maximum(slots, 1) - cur[rows], 0).astype(np.int64)
-    if not (eligible.size and free.sum()):
+    # A partnership offers at least one slot, and never more than its share of the
+    # firm's placement capacity.
+    share_cap = np.floor(cap[firm] / np.maximum(n_part[firm], 1))
+    free = np.maximum(np.minimum(np.maximum(slots, 1), np.maximum(share_cap, 1)),
+                      0).astype(np.int64)
+    if not free.sum():
         return eligible
     K = model.K
     slot_rows = np.repeat(rows, free)
@@ -95,22 +128,46 @@ def _fill_partnership_slots(model: Simulation, enrolled: np.ndarray,
     prow = slot_rows[s_order[pos[got]]]
     pop.intern_partnership[students] = prow
     pop.intern_host[students] = t.firm[prow]
+    pop.placement_kind[students] = 1
     return np.setdiff1d(eligible, students, assume_unique=True)
 
 
-def _place_through_platform(model: Simulation, enrolled: np.ndarray,
-                            eligible: np.ndarray) -> None:
-    """Half of the remaining students at a full platform find a non-partner host, up to
-    the host's free mentor capacity."""
+def _place_without_partner(model: Simulation, eligible: np.ndarray, cap: np.ndarray,
+                           kind: int, platform: bool) -> np.ndarray:
+    """Place students at non-partner hosts of their programme's sector with room left.
+
+    Through the platform (``platform``): a share 0.5 × ``platform_level`` of the
+    students, region-wide, hosts weighted by mentors × willingness. Self-found: every
+    remaining student, at a host of the programme's sector in the school's district
+    first, then region-wide, then at a host of any sector near the school; hosts
+    weighted by mentors. Returns the students still without a place.
+    """
     pop, f, rng = model.pop, model.firms, model.rng
-    lucky = eligible[rng.random(eligible.size) < 0.5 * model.p.platform_level]
-    host = draw_firms(model, pop.programme[lucky], np.full(lucky.size, -1),
-                      weights=f.mentors * f.willingness)
-    ok = host >= 0
-    lucky, host = lucky[ok], host[ok]
-    busy = np.bincount(pop.intern_host[enrolled & (pop.intern_host >= 0)], minlength=f.n)
-    free = np.maximum(f.mentors - busy, 0)
-    order, rank = group_rank(host, rng.random(host.size))
-    take = order[rank < free[host[order]]]
-    pop.intern_host[lucky[take]] = host[take]
-    pop.intern_partnership[lucky[take]] = -1
+    mentors = f.mentors.astype(float)
+    # (district: own or any, sector: own programme's or any, host weights)
+    tries = ([(False, True, f.mentors * f.willingness)] if platform else
+             [(True, True, mentors), (False, True, mentors), (True, False, mentors)])
+    left = eligible
+    rest = eligible[:0]
+    if platform:
+        take = rng.random(left.size) < 0.5 * model.p.platform_level
+        rest, left = left[~take], left[take]
+    for local, own_sector, weights in tries:
+        if not left.size:
+            break
+        placed = pop.intern_host[(pop.status == Status.ENROLLED) & (pop.intern_host >= 0)]
+        busy = np.bincount(placed, minlength=f.n)
+        free = np.maximum(cap - busy, 0)
+        district = pop.district[left] if local else np.full(left.size, -1)
+        sector = (pop.programme[left] if own_sector
+                  else rng.choice(model.K, size=left.size, p=model.industry.share))
+        host = draw_firms(model, sector, district, weights=weights * (free > 0))
+        ok = host >= 0
+        cand, host = left[ok], host[ok]
+        order, rank = group_rank(host, rng.random(host.size))
+        got = order[rank < free[host[order]]]
+        pop.intern_host[cand[got]] = host[got]
+        pop.intern_partnership[cand[got]] = -1
+        pop.placement_kind[cand[got]] = kind
+        left = np.setdiff1d(left, cand[got], assume_unique=True)
+    return np.union1d(rest, left)

@@ -27,19 +27,21 @@ CONSTANTS: tuple[Constant, ...] = (
     Constant("applications_base", 3, 1, 8, "applications/semester",
              "applications per graduate and semester without platform or career help",
              "assumption", type=int),
-    Constant("p_in_sector", 0.75, 0.4, 0.95, "share",
-             "share of applications to the programme's own sector",
-             "calibrated: in-field employment ~70% (facts.md, MOE 2014)"),
+    Constant("p_in_sector", 0.1, 0.0, 0.95, "share",
+             "share of applications restricted to the programme's own sector (the others "
+             "go to sectors by their vacancies, own sector included)",
+             "calibrated: in-field / employed ≈ 74% (MOE 2014 专业对口率 75.98%, facts.md)"),
     Constant("p_local", 0.45, 0.1, 0.9, "share",
              "share of applications restricted to the own district without a platform",
              "calibrated: ~70% local jobs (facts.md, MOE 2019)"),
-    Constant("hire_threshold", 0.36, 0.2, 0.6, "skill fit",
+    Constant("hire_threshold", 0.30, 0.2, 0.6, "skill fit",
              "minimum score an employer accepts (+ 0.1 × its tech level)",
              "calibrated: ≥ 90% placement (facts.md, MOE 2019)"),
     Constant("intern_bonus", 0.05, 0.0, 0.2, "skill fit",
              "head start of a firm's own former intern in its ranking", "assumption"),
     Constant("adequate_fit", 0.5, 0.3, 0.7, "skill fit",
-             "skill fit counted as in-field (skill-matched) employment", "assumption"),
+             "skill fit counted as skill-matched employment (skill_matched_rate)",
+             "assumption"),
     Constant("matching_rounds", 3, 1, 6, "rounds/semester",
              "offer/accept rounds per semester; an accepted offer is final", "assumption",
              type=int),
@@ -124,7 +126,10 @@ def _match(model: Simulation, seekers: np.ndarray, vac: np.ndarray) -> None:
     # Fit of every seeker for every sector (n × K), then looked up per application.
     fit = skill_fit_matrix(model, pop.competency.T[:, seekers], prog)[who, fsec]
     is_host = firm == host[who]
-    score = fit + rng.normal(0, 0.05, fit.size) + p.intern_bonus * is_host
+    # A good placement makes the host keener on its former student (bonus at quality 0.5).
+    quality = np.nan_to_num(pop.placement_quality[seekers][who].astype(float))
+    score = (fit + rng.normal(0, 0.05, fit.size)
+             + p.intern_bonus * is_host * quality / 0.5)
     threshold = p.hire_threshold + 0.1 * f.tech[firm]
     wage = model.industry.wage
     wage_norm = wage / wage.mean()
@@ -164,7 +169,7 @@ def _book_hires(model: Simulation, s: np.ndarray, fa: np.ndarray, fsec: np.ndarr
     _record_hires(model, s)
     pop.status[s] = Status.EMPLOYED
     pop.employer[s] = fa
-    pop.in_field[s] = (fsec == prog) & (fit >= model.p.adequate_fit)
+    pop.in_field[s] = fsec == prog  # official: works in the programme's field
     pop.match_quality[s] = fit
     flows.hires += int(s.size)
     flows.gap_sum += float((1 - fit).sum())

@@ -81,19 +81,15 @@ def learn(model: Simulation) -> None:
 def _learn_in_internships(model: Simulation, enrolled: np.ndarray) -> None:
     """Internships add practical, teamwork, complex-environment and frontier skill; the
     host books its interns' skill fit."""
-    pop, f, t = model.pop, model.firms, model.partnerships
-    prog, mgmt = pop.programme, model.schools.management
+    pop, f = model.pop, model.firms
+    prog = pop.programme
     it = np.flatnonzero(enrolled & (pop.intern_host >= 0))
     f.fit_sum = np.zeros(f.n)
     if not it.size:
         return
     host = pop.intern_host[it]
-    prow = pop.intern_partnership[it]
-    depth = np.ones(prow.size)  # platform interns count as depth 1
-    via = prow >= 0
-    depth[via] = t.depth[prow[via]]
-    mq = (0.3 + 0.2 * (depth - 1) + 0.4 * mgmt[pop.school[it]] - np.where(via, 0.0, 0.1))
-    gain = model.p.intern_learning_rate * mq
+    # The placement's mentoring quality (set in process 7) scales what it teaches.
+    gain = model.p.intern_learning_rate * pop.placement_quality[it].astype(float)
     c = pop.competency[it]
     c[:, 0] += gain * np.maximum(f.tech[host] - c[:, 0], 0)
     c[:, 1:4] += (gain * pop.ability[it])[:, None] * np.array([0.8, 0.8, 1.0]) * (

@@ -43,13 +43,14 @@ def measure(model: Simulation) -> dict[str, float]:
         measure_cohort(model, g)
     _close_job_search(model)
     # Cohort outcomes, held until the next cohort is measured (in_field_count is
-    # bookkeeping for cost_per_matched_graduate, not an outcome).
+    # bookkeeping for spending_per_in_field_graduate, not an outcome).
     out: dict[str, float] = {k: v for k, v in book.stats.items() if k != "in_field_count"}
     out.update(_labour_market(model))
     out.update(_partnerships(model))
     out.update(_schools(model))
     out.update(_money(model))
     out.update(_flows(model))
+    out.update(_placements(model))
     return out
 
 
@@ -107,7 +108,7 @@ def _schools(model: Simulation) -> dict[str, float]:
 
 
 def _money(model: Simulation) -> dict[str, float]:
-    led, gov, f = model.ledger, model.government, model.firms
+    led, gov = model.ledger, model.government
     started = model.steps > 0
     out: dict[str, float] = {"resources_shared": led.shared_total}
     spend = gov.spent_step if started else dict.fromkeys(gov.INSTRUMENTS, 0.0)
@@ -115,16 +116,30 @@ def _money(model: Simulation) -> dict[str, float]:
     for name, v in spend.items():
         out[f"spending_{name}"] = float(v) if started else 0.0
     out["budget_ration"] = float(gov.ration)
-    subsidy = model.policy.internship_subsidy
-    out["internship_subsidy_level"] = float(subsidy)
+    out["internship_subsidy_level"] = float(model.policy.internship_subsidy)
     if started:
         led.spend_window = ([*led.spend_window, out["government_spending"]])[-2:]
     matched = model.book.stats["in_field_count"]
-    out["cost_per_matched_graduate"] = (sum(led.spend_window) / matched
-                                        if matched and matched == matched else np.nan)
-    out["subsidy_deadweight_share"] = (
-        float((f.interns * f.unsubsidised_willing).sum() / f.interns.sum())
-        if subsidy > 0 and started and f.interns.sum() > 0 else np.nan)
+    out["spending_per_in_field_graduate"] = (sum(led.spend_window) / matched
+                                             if matched and matched == matched else np.nan)
+    return out
+
+
+def _placements(model: Simulation) -> dict[str, float]:
+    """Compulsory placements of the latest round, and hosts' realised economics."""
+    led, t = model.ledger, model.partnerships
+    pl = led.placements
+    if pl and pl.get("eligible", 0) > 0:
+        placed = pl["eligible"] - pl["unplaced_no_capacity"]
+        model.book.placement_stats = {
+            "placement_coverage": placed / pl["eligible"],
+            "placement_at_partner_share": pl["partner"] / placed if placed else np.nan,
+            "mean_placement_quality": pl["quality_sum"] / placed if placed else np.nan}
+    out = dict(model.book.placement_stats)
+    out.update(led.economics)
+    rows = t.active_rows
+    out["satisfied_partnership_share"] = (float(np.mean(t.sat_firm[rows] > 0))
+                                          if rows.size else np.nan)
     return out
 
 
@@ -186,10 +201,12 @@ def measure_cohort(model: Simulation, g: int) -> None:
 
     stats["employment_rate"] = ratio(emp_t.sum(), L.sum())
     stats["placement_rate"] = ratio(emp_t.sum() + Fs.sum(), N.sum())
-    stats["in_field_rate"] = ratio(inf_t.sum(), L.sum())
+    stats["in_field_rate"] = ratio(inf_t.sum(), emp_t.sum())
+    matched = in_field & (pop.match_quality >= model.p.adequate_fit)
+    stats["skill_matched_rate"] = ratio(np.count_nonzero(matched), L.sum())
     stats["further_study_rate"] = ratio(Fs.sum(), N.sum())
     stats["placement_rate_higher_vocational"] = ratio(emp_t[1] + Fs[1], N[1])
-    stats["in_field_rate_higher_vocational"] = ratio(inf_t[1], L[1])
+    stats["in_field_rate_higher_vocational"] = ratio(inf_t[1], emp_t[1])
     stats["in_field_count"] = float(inf_t.sum())
     stats["mean_time_to_job"] = (float(pop.search_steps[employed].mean())
                                  if employed.any() else np.nan)

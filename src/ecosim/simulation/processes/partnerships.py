@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..state import Simulation
 
 __all__ = ["CONSTANTS", "SEMESTER_MONTHS", "depth_table", "expected_net_benefit",
-           "update_partnerships"]
+           "net_benefit_per_intern", "partnership_fixed_cost", "update_partnerships"]
 
 SEMESTER_MONTHS = 6  # one step is one semester
 
@@ -53,8 +53,9 @@ CONSTANTS: tuple[Constant, ...] = (
              "protection (× the depth's exposure)", "assumption"),
     Constant("perception_floor", 0.4, 0.0, 1.0, "share",
              "share of cooperation's benefits an unaware enterprise perceives", "assumption"),
-    Constant("share_opportunity_cost", 0.3, 0.0, 1.0, "yuan/yuan",
-             "enterprise's cost per yuan of equipment and know-how lent", "assumption"),
+    Constant("reference_fit", 0.6, 0.3, 0.9, "skill fit",
+             "intern skill fit at which output equals intern_productivity × wage",
+             "assumption"),
     Constant("choice_noise", 5_000.0, 1_000.0, 20_000.0, "yuan",
              "logit scale of the bounded-rational choice to join or deepen", "assumption"),
     # --- search for partners -----------------------------------------------------------
@@ -81,14 +82,15 @@ CONSTANTS: tuple[Constant, ...] = (
              "exposure of core technology per intern at depth 3", "assumption"),
     Constant("stability_depth_1", 1.0, 0.2, 1.5, "multiplier",
              "break-up hazard multiplier at depth 1", "assumption"),
-    Constant("stability_depth_2", 0.7, 0.2, 1.5, "multiplier",
+    Constant("stability_depth_2", 0.8, 0.2, 1.5, "multiplier",
              "break-up hazard multiplier at depth 2", "assumption"),
-    Constant("stability_depth_3", 0.4, 0.1, 1.5, "multiplier",
+    Constant("stability_depth_3", 0.6, 0.1, 1.5, "multiplier",
              "break-up hazard multiplier at depth 3 (joint labs last longer)", "assumption"),
-    # --- break-up and deepening: tuned so that a satisfied depth-1 partnership lasts ~25
-    # years and a dissatisfied one a few semesters; evolutionary-game studies find
+    # --- break-up and deepening: tuned so that a satisfied depth-1 partnership lasts ~12
+    # years and a dissatisfied one a few semesters, and the depth mix settles within the
+    # spin-up (issue 11); evolutionary-game studies find
     # cooperation lasts only while the payoff to both parties is positive (facts.md) ---
-    Constant("break_base", 0.02, 0.0, 0.1, "1/semester",
+    Constant("break_base", 0.04, 0.0, 0.1, "1/semester",
              "break-up hazard of a satisfied partnership", "assumption (see group comment)"),
     Constant("break_dissatisfied", 0.35, 0.05, 0.8, "1/semester",
              "extra break-up hazard at full dissatisfaction of the firm (half of it for "
@@ -96,7 +98,7 @@ CONSTANTS: tuple[Constant, ...] = (
     Constant("break_misaligned", 0.08, 0.0, 0.3, "1/semester",
              "extra break-up hazard at fully misaligned goals and weak management",
              "assumption"),
-    Constant("deepen_base", 0.08, 0.0, 0.3, "1/semester",
+    Constant("deepen_base", 0.03, 0.0, 0.3, "1/semester",
              "chance per semester that a ready, satisfied pair deepens", "assumption"),
 )
 
@@ -110,34 +112,63 @@ def depth_table(p: object) -> DepthTable:
                       sharing=row("sharing"), stability=row("stability"))
 
 
-def expected_net_benefit(model: Simulation, depth: int = 1) -> np.ndarray:
-    """Each enterprise's perceived net benefit per intern and semester (yuan).
+def net_benefit_per_intern(model: Simulation, *, fit: np.ndarray,
+                           hires_per_intern: np.ndarray, exposure: np.ndarray,
+                           fixed_per_intern: np.ndarray, awareness: np.ndarray | None = None
+                           ) -> np.ndarray:
+    """Each enterprise's net benefit per intern and placement (yuan): the one basis of
+    its expected and its realised benefit (ODD §7.3, §7.12).
 
-    interns' productive work + recruitment savings × retention + subsidy + tax credit
-    − mentoring − intern pay − coordination − resource-sharing cost − IP risk, at a
-    given partnership depth, with benefits seen through the firm's awareness and
-    blended with its own experience (ODD §7.3).
+    output (intern_productivity × semester wage × fit / reference_fit) + recruitment
+    savings (hires_per_intern × recruitment_cost_months × wage) + subsidy + tax credit
+    − intern pay − mentoring − IP risk − the partnership's fixed costs per intern
+    (coordination and net sharing cost over a year).
+
+    Args:
+        fit: interns' mean skill fit (expected or realised).
+        hires_per_intern: former interns hired per intern (expected or realised).
+        exposure: IP exposure per intern (the partnership depth's).
+        fixed_per_intern: yearly coordination and net sharing cost per intern.
+        awareness: if given, benefits are seen through it (expected benefit only).
     """
-    p, f, ind, dt = model.p, model.firms, model.industry, model.depth
-    k = f.sector
-    wage_sem = ind.wage[k] * SEMESTER_MONTHS
-    slots = np.maximum(f.mentors * dt.slots[depth], 1.0)
-    need = np.minimum(1.0, f.yearly_need / slots)
-    benefit = (p.intern_productivity * wage_sem
-               + p.recruitment_cost_months * ind.wage[k] * p.expected_retention * need)
-    perceived = benefit * (p.perception_floor + (1 - p.perception_floor) * f.awareness)
+    p, f, ind = model.p, model.firms, model.industry
+    wage = ind.wage[f.sector]
+    wage_sem = wage * SEMESTER_MONTHS
+    benefit = (p.intern_productivity * wage_sem * fit / p.reference_fit
+               + hires_per_intern * p.recruitment_cost_months * wage)
+    if awareness is not None:
+        benefit = benefit * (p.perception_floor + (1 - p.perception_floor) * awareness)
     pay = p.intern_pay_share * wage_sem
-    cost = (pay + p.mentoring_cost + p.coordination_cost / slots
-            + p.ip_risk_cost * f.ip_sensitivity * (1 - p.ip_protection)
-            * dt.exposure[depth])
+    ip_loss = p.ip_risk_cost * f.ip_sensitivity * (1 - p.ip_protection) * exposure
+    support = (model.policy.internship_subsidy * model.government.ration
+               + p.tax_credit_rate * (pay + p.mentoring_cost) * f.certified)
+    return benefit - pay - p.mentoring_cost - ip_loss - fixed_per_intern + support
+
+
+def partnership_fixed_cost(model: Simulation, shared: np.ndarray, partnerships: np.ndarray
+                           ) -> np.ndarray:
+    """A year's coordination cost of ``partnerships`` and net cost of sharing resources
+    worth ``shared`` yuan a semester (the incentive refunds part of it), per firm."""
+    p = model.p
+    incentive = p.resource_sharing_incentive * model.government.ration
+    return 2.0 * (p.coordination_cost * partnerships + shared * (1.0 - incentive))
+
+
+def expected_net_benefit(model: Simulation, depth: int = 1) -> np.ndarray:
+    """Each enterprise's perceived net benefit per intern and placement (yuan) at a
+    partnership of a given depth: :func:`net_benefit_per_intern` with the slots the
+    partnership offers, the fit the firm expects, its expected retention and the
+    resources it would share, seen through its awareness and blended with its own
+    realised experience (ODD §7.3)."""
+    p, f, dt = model.p, model.firms, model.depth
+    slots = np.maximum(f.mentors * dt.slots[depth], 1.0)
+    need = np.minimum(1.0, f.yearly_need * model.industry.demand_index[f.sector] / slots)
     shared = sharing.sharing_willingness(model) * sharing.shared_per_partnership(model, depth)
-    ration = model.government.ration
-    cost = cost + shared * (p.share_opportunity_cost - p.resource_sharing_incentive
-                            * ration) / slots
-    credit_prob = np.where(f.certified, 1.0, 0.0)
-    support = (model.policy.internship_subsidy * ration
-               + p.tax_credit_rate * (pay + p.mentoring_cost) * credit_prob)
-    net = perceived - cost + support
+    net = net_benefit_per_intern(
+        model, fit=f.expected_fit, hires_per_intern=p.expected_retention * need,
+        exposure=np.full(f.n, dt.exposure[depth]),
+        fixed_per_intern=partnership_fixed_cost(model, shared, np.ones(f.n)) / slots,
+        awareness=f.awareness)
     return np.where(f.has_experience, 0.5 * net + 0.5 * f.experience, net)
 
 
@@ -146,10 +177,6 @@ def update_partnerships(model: Simulation) -> None:
     f = model.firms
     net = expected_net_benefit(model, 1)
     f.willingness = sigmoid(net / model.p.choice_noise)
-    # Firms that would expect a gain even without the subsidy (its deadweight): the
-    # subsidy enters both perception and experience once per intern.
-    f.unsubsidised_willing = (net - model.policy.internship_subsidy * model.government.ration
-                              > 0)
     _age_break_deepen(model)
     _search_new_partners(model, f.willingness)
 
@@ -171,14 +198,15 @@ def _age_break_deepen(model: Simulation) -> None:
     broken = rng.random(rows.size) < p_break
     ready = ((d < 3) & (t.age[rows] >= 2 * d) & (t.sat_firm[rows] > 0.2)
              & (t.sat_school[rows] > 0.1) & ~broken)
-    # The enterprise weighs the next level like the first: a logit on its expected net
-    # benefit at that depth (2σ = 1 for an indifferent firm).
+    # Deepening follows realised payoff: a logit on the firm's own experience plus what
+    # it expects the next level to add (2σ = 1 for an indifferent firm). Incentives
+    # act through the net benefit only (no direct multiplier: issue 11).
     firm = t.firm[rows]
-    next_net = np.where(d == 1, expected_net_benefit(model, 2)[firm],
-                        expected_net_benefit(model, 3)[firm])
+    e1, e2, e3 = (expected_net_benefit(model, k) for k in (1, 2, 3))
+    gain = np.where(d == 1, (e2 - e1)[firm], (e3 - e2)[firm])
+    realised = np.where(model.firms.has_experience, model.firms.experience, e1)[firm]
     p_deepen = (p.deepen_base * (0.5 + p.goal_alignment)
-                * (1 + p.resource_sharing_incentive + 0.5 * p.pilot_city)
-                * 2 * sigmoid(next_net / p.choice_noise))
+                * 2 * sigmoid((realised + gain) / p.choice_noise))
     deepen = ready & (rng.random(rows.size) < p_deepen)
     t.remove(rows[broken])
     t.deepen(rows[deepen])
@@ -193,7 +221,9 @@ def _search_new_partners(model: Simulation, willing: np.ndarray) -> None:
     p, rng, f, ss = model.p, model.rng, model.firms, model.schools
     t, K = model.partnerships, model.K
     seat_w = ss.seats / np.maximum(ss.seats.sum(axis=1, keepdims=True), 1e-9)
-    intensity = np.where(ss.vocational, p.search_contacts, p.search_contacts * 0.25)
+    # Universities host no placements in this model, so they do not seek partners
+    # (their partnerships used to pay coordination for nothing: issue 11).
+    intensity = np.where(ss.vocational, p.search_contacts, 0.0)
     lam = (intensity[:, None] * ss.offers * (1 + 2 * p.platform_level)
            * np.minimum(1.0, seat_w * K))
     n_contacts = rng.poisson(lam)  # (S, K)

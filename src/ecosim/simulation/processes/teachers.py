@@ -48,6 +48,7 @@ def train_teachers(model: Simulation) -> None:
     T = ss.teachers
     placements = np.minimum(np.floor(ss.budget / p.teacher_practice_cost), 0.2 * T)
     ss.budget -= placements * p.teacher_practice_cost
+    model.ledger.teacher_practice_used = float(placements.sum() * p.teacher_practice_cost)
     has_partner = t.per_school_sector(ss.n, model.K).sum(axis=1) > 0
     effect = np.where(has_partner, 1.0, 0.5)
     ss.dual_qualified += placements * effect * 0.5 * (1 - ss.dual_qualified) / T
