@@ -111,10 +111,10 @@ def cmd_results(args: argparse.Namespace) -> int:
         raise ScenarioError(f"{args.directory}: not a sweep directory (no metadata.json and "
                             "plan.parquet); run ecosim sweep EXPERIMENT.toml --out DIR first")
     if args.export:
-        path, n = store.export(args.export)
+        path, n = store.export(args.export, horizons=args.horizons)
         print(f"wrote {n} runs to {path}")
         return 0
-    print(store.summary_text(failures=args.failures))
+    print(store.summary_text(failures=args.failures, horizons=args.horizons))
     return 0
 
 
@@ -159,6 +159,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("directory", help="sweep directory")
     r.add_argument("--export", metavar="FILE.parquet|FILE.csv",
                    help="write one tidy table, one row per finished run")
+    r.add_argument("--horizons", type=positive_int, nargs="+", metavar="YEARS",
+                   help="also report outcomes this many years after the policy starts, "
+                        "as columns <outcome>@<h>y (default: the experiment file's "
+                        "horizons); derived from the stored per-step series")
     r.add_argument("--failures", type=non_negative_int, default=3,
                    help="failed runs to list in the summary (default 3)")
     r.set_defaults(func=cmd_results)
