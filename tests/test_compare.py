@@ -32,8 +32,9 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def result(scenarios: tuple[Path, Path]) -> Comparison:
     tiny, subsidy = scenarios
-    return ecosim.compare([tiny, subsidy, tiny], replications=4, seed=3, steps=4,
-                          outcomes=OUTS, workers=2, progress=False)
+    with pytest.warns(UserWarning, match=r"horizons \[5, 10\] dropped"):
+        return ecosim.compare([tiny, subsidy, tiny], replications=4, seed=3, steps=4,
+                              outcomes=OUTS, workers=2, progress=False)
 
 
 def test_runs_use_common_seeds(result: Comparison) -> None:
@@ -81,6 +82,38 @@ def test_per_step_results_agree_with_per_run(result: Comparison) -> None:
     pd.testing.assert_series_equal(last.sort_index(), runs.sort_index(), check_names=False)
 
 
+def test_horizon_table_of_a_real_compare(result: Comparison) -> None:
+    # 4 steps = 2 years: of the default horizons (2, 5, 10) only 2 is kept, and year 2 is
+    # the final year, so the horizon table must agree with the final-year table
+    assert result.meta["horizons"] == [2]
+    h = result.horizons
+    assert len(h) == len(OUTS) * 3 and set(h["horizon"]) == {2} and set(h["year"]) == {2}
+    assert {"mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"} <= set(h)
+    t = result.table.set_index(["outcome", "scenario"])
+    hh = h.set_index(["outcome", "scenario"])
+    for col, tcol in [("mean", "mean"), ("ci_low", "ci_low"), ("diff", "diff"),
+                      ("diff_ci_high", "diff_high")]:
+        np.testing.assert_allclose(hh.loc[t.index, col], t[tcol], rtol=1e-12)
+    cf = result.counterfactual.set_index("scenario")
+    assert list(cf.index) == ["subsidy", "tiny#2"] and set(cf["horizon"]) == {2}
+    assert cf.loc["tiny#2", "additional_spending"] == 0.0
+    assert cf.loc["tiny#2", "subsidy_deadweight"] == pytest.approx(1.0)
+    assert cf.loc["subsidy", "additional_spending"] > 0
+
+
+def test_explicit_horizons(scenarios: tuple[Path, Path]) -> None:
+    tiny, subsidy = scenarios
+    res = ecosim.compare([tiny, subsidy], replications=2, seed=1, steps=4,
+                         outcomes=("interns",), horizons=(1, 2), workers=2, progress=False)
+    h = res.horizons
+    assert h.shape[0] == 2 * 2 and sorted(set(h["horizon"])) == [1, 2]
+    steps = res.steps[res.steps["step"].isin([1, 2])]
+    want = steps.groupby(["scenario", "replication"])["interns"].mean().groupby(
+        "scenario").mean()
+    got = h[h["horizon"] == 1].set_index("scenario")["mean"]
+    pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False)
+
+
 def test_write_report_and_figures(result: Comparison, tmp_path: Path) -> None:
     files = ecosim.write_comparison(result, tmp_path / "cmp")
     out = tmp_path / "cmp"
@@ -92,6 +125,13 @@ def test_write_report_and_figures(result: Comparison, tmp_path: Path) -> None:
     assert "![" in report and "figures/timeseries.png" in report
     assert "SeedSequence(3).spawn(4)" in report and "Student t" in report
     assert "| in_field_rate |" in report
+    assert "## Effects by horizon" in report
+    assert "subsidy @ 2 y" in report and "figures/horizons.png" in report
+    assert "## Counterfactual" in report and "cost per additional matched graduate" in report
+    for name in ("horizons.csv", "horizons.parquet", "counterfactual.csv",
+                 "figures/horizons.png"):
+        assert (out / name).is_file(), name
+    assert pd.read_csv(out / "horizons.csv").shape == result.horizons.shape
     assert pd.read_parquet(out / "runs.parquet").shape[0] == 12
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from ..errors import ScenarioError
@@ -36,9 +37,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     else:
         stems = [Path(s).stem for s in args.scenarios]
         out = Path("results") / "compare" / "_vs_".join(stems)[:120]
-    res = compare(args.scenarios, replications=args.replications, seed=args.seed,
-                  steps=args.steps, outcomes=outcomes, overrides=overrides or None,
-                  workers=args.workers, out=out, plots=not args.no_plots)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        res = compare(args.scenarios, replications=args.replications, seed=args.seed,
+                      steps=args.steps, outcomes=outcomes, overrides=overrides or None,
+                      workers=args.workers, out=out, plots=not args.no_plots,
+                      horizons=args.horizons)
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            print(f"ecosim: warning: {w.message}", file=sys.stderr)
     m = res.meta
     print(f"{len(res.scenarios)} scenarios × {m['replications']} replications, "
           f"{m['steps']} steps, seeds SeedSequence({m['seed']}).spawn({m['replications']}) "
@@ -52,7 +59,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print(f"\ndifference from {res.scenarios[0]} (paired by seed) "
                   f"[{int(m['level'] * 100)}% CI]")
             print(res.differences().to_string())
-    print(f"\nwrote {out}/report.md, runs.parquet, runs.csv, steps.parquet, table.csv"
+        if len(res.horizons):
+            from ..reporting.comparison import horizon_effects
+
+            what = (f"difference from {res.scenarios[0]}" if len(res.scenarios) > 1
+                    else "mean")
+            print(f"\n{what} at {', '.join(map(str, m['horizons']))} years after the "
+                  f"policy starts [{int(m['level'] * 100)}% CI]")
+            print(horizon_effects(res).to_string())
+    print(f"\nwrote {out}/report.md, runs.parquet, runs.csv, steps.parquet, table.csv, "
+          "horizons.csv" + (", counterfactual.csv" if len(res.scenarios) > 1 else "")
           + ("" if args.no_plots else ", figures/*.png"))
     return 0 if not res.failed else 1
 
@@ -95,10 +111,10 @@ def cmd_results(args: argparse.Namespace) -> int:
         raise ScenarioError(f"{args.directory}: not a sweep directory (no metadata.json and "
                             "plan.parquet); run ecosim sweep EXPERIMENT.toml --out DIR first")
     if args.export:
-        path, n = store.export(args.export)
+        path, n = store.export(args.export, horizons=args.horizons)
         print(f"wrote {n} runs to {path}")
         return 0
-    print(store.summary_text(failures=args.failures))
+    print(store.summary_text(failures=args.failures, horizons=args.horizons))
     return 0
 
 
@@ -122,6 +138,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="override a parameter in every scenario (repeatable)")
     c.add_argument("--outcomes", metavar="A,B,...",
                    help="outcomes to tabulate (default: headline outcomes)")
+    c.add_argument("--horizons", type=positive_int, nargs="+", metavar="YEARS",
+                   help="also report outcomes this many years after the policy starts "
+                        "(default 2 5 10, those beyond the run dropped)")
     c.add_argument("--no-plots", action="store_true", help="skip the figures")
     c.set_defaults(func=cmd_compare)
 
@@ -140,6 +159,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("directory", help="sweep directory")
     r.add_argument("--export", metavar="FILE.parquet|FILE.csv",
                    help="write one tidy table, one row per finished run")
+    r.add_argument("--horizons", type=positive_int, nargs="+", metavar="YEARS",
+                   help="also report outcomes this many years after the policy starts, "
+                        "as columns <outcome>@<h>y (default: the experiment file's "
+                        "horizons); derived from the stored per-step series")
     r.add_argument("--failures", type=non_negative_int, default=3,
                    help="failed runs to list in the summary (default 3)")
     r.set_defaults(func=cmd_results)

@@ -5,6 +5,9 @@ sweeps, their statistics and the validation of the baseline.
 * :mod:`~ecosim.experiments.runner` — one run of a scenario and its tidy outputs;
 * :mod:`~ecosim.experiments.stats` — means, t intervals, paired differences, seeds;
 * :mod:`~ecosim.experiments.compare` — scenarios × replications with common seeds;
+* :mod:`~ecosim.experiments.horizons` — outcomes at horizons after the policy starts;
+* :mod:`~ecosim.experiments.counterfactual` — deadweight, cost per additional matched
+  graduate from paired runs;
 * :mod:`~ecosim.experiments.design` — experiment files, SALib designs, run plans;
 * :mod:`~ecosim.experiments.sweep` — the durable, resumable sweep runner;
 * :mod:`~ecosim.experiments.store` — the on-disk layout of a sweep;

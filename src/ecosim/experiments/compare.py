@@ -7,6 +7,14 @@ confidence interval is narrower than the two separate intervals suggest. Interva
 Student-t intervals of the mean over replications (:mod:`ecosim.experiments.stats`);
 outcomes are the final-year means that ``ecosim run`` reports.
 
+Horizons: results also depend on when a run stops, so each outcome is also reported at
+several horizons after the policy starts (default 2, 5 and 10 years; see
+:mod:`ecosim.experiments.horizons` for years, policy start and validation) in
+:attr:`Comparison.horizons`, and the counterfactual effects of each scenario against the
+reference (additional in-field graduates and spending, cost per additional matched
+graduate, subsidy deadweight; :mod:`ecosim.experiments.counterfactual`) in
+:attr:`Comparison.counterfactual`.
+
 The figures and ``report.md`` of a comparison are drawn by
 :mod:`ecosim.reporting.comparison`, whose :func:`~ecosim.reporting.comparison.compare`
 (``ecosim.compare``) runs a comparison and writes all its files. From Python (works in
@@ -15,6 +23,8 @@ Jupyter; runs go to worker processes)::
     import ecosim
     res = ecosim.compare(["baseline", "deep_integration"], replications=10, seed=1)
     res.table          # outcome × scenario: mean, CI, difference from the first, CI
+    res.horizons       # outcome × scenario × horizon: mean, CI, difference, CI
+    res.counterfactual # scenario × horizon: deadweight, cost per additional matched graduate
     res.runs           # one row per run: final-year outcomes
     res.steps          # one row per run and step: every outcome
     ecosim.write_comparison(res, "results/compare/deep")   # files, figures, report.md
@@ -38,13 +48,16 @@ import pandas as pd
 
 from ..errors import ParameterError, ScenarioError
 from ..params import HEADLINE_OUTCOMES, OUTCOMES, PARAMETERS, coerce_value, suggest
+from .counterfactual import counterfactual_table
+from .horizons import check_horizons, policy_start_year, yearly
 from .runner import versions
 from .scenario import Scenario, load_scenario
 from .stats import mean_ci, paired_difference_ci, replication_seeds
 from .store import write_atomic
 from .sweep import ExecutorHandle, RunTask, execute_run, model_fingerprint
 
-__all__ = ["Comparison", "run_comparison", "comparison_table", "timeseries_band"]
+__all__ = ["Comparison", "run_comparison", "comparison_table", "horizon_table",
+           "timeseries_band"]
 
 
 @dataclass
@@ -61,7 +74,14 @@ class Comparison:
             ``n``, ``sd``, and the paired difference from the first scenario
             (``diff``, ``diff_low``, ``diff_high``, ``n_pairs``).
         outcomes: outcomes in the table and the figures.
-        meta: replications, seed, steps, level, versions, runtime, scenario details.
+        meta: replications, seed, steps, level, horizons, policy start years, versions,
+            runtime, scenario details.
+        horizons: one row per outcome, scenario and horizon (:func:`horizon_table`):
+            ``horizon``, ``year``, ``mean``, ``ci_low``, ``ci_high``, ``n``, ``sd``, the
+            paired difference from the first scenario (``diff``, ``diff_ci_low``,
+            ``diff_ci_high``, ``n_pairs``).
+        counterfactual: one row per scenario (but the first) and horizon
+            (:func:`~ecosim.experiments.counterfactual.counterfactual_table`).
     """
 
     scenarios: list[str]
@@ -70,6 +90,8 @@ class Comparison:
     table: pd.DataFrame
     outcomes: tuple[str, ...]
     meta: dict[str, Any] = field(default_factory=dict)
+    horizons: pd.DataFrame = field(default_factory=pd.DataFrame)
+    counterfactual: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def failed(self) -> int:
@@ -121,6 +143,12 @@ class Comparison:
         put("steps.parquet", lambda p: self.steps.to_parquet(p, index=False))
         put("table.csv", lambda p: self.table.to_csv(p, index=False))
         put("table.parquet", lambda p: self.table.to_parquet(p, index=False))
+        put("horizons.csv", lambda p: self.horizons.to_csv(p, index=False))
+        put("horizons.parquet", lambda p: self.horizons.to_parquet(p, index=False))
+        if len(self.scenarios) > 1:
+            put("counterfactual.csv", lambda p: self.counterfactual.to_csv(p, index=False))
+            put("counterfactual.parquet",
+                lambda p: self.counterfactual.to_parquet(p, index=False))
         meta = json.dumps(self.meta, indent=2, default=str)
         put("metadata.json", lambda p: Path(p).write_text(meta, encoding="utf-8"))
         return files
@@ -144,7 +172,8 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
                    outcomes: Sequence[str] | None = None,
                    overrides: dict[str, Any] | None = None, workers: int | None = None,
                    executor: Executor | None = None, level: float = 0.95,
-                   progress: bool | None = None) -> Comparison:
+                   progress: bool | None = None,
+                   horizons: Sequence[int] | None = None) -> Comparison:
     """Run each scenario ``replications`` times with common seeds and compare them.
 
     Writes nothing (:func:`ecosim.reporting.comparison.compare` also writes the files,
@@ -162,12 +191,19 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
         executor: any ``concurrent.futures.Executor`` to use instead.
         level: confidence level.
         progress: show a progress bar (default: when stderr is a terminal).
+        horizons: years after the policy starts at which outcomes are also reported
+            (default ``(2, 5, 10)``, of which those beyond the run are dropped with a
+            warning; given explicitly, a horizon beyond the run is an error). Year 1 is
+            the first reported year (steps 1–2), unless a scenario has policy timelines
+            (``scenario.policies``): then horizon ``h`` is its year ``min(start) − 1 + h``.
 
     Returns:
-        A :class:`Comparison` (its DataFrames: ``table``, ``runs``, ``steps``).
+        A :class:`Comparison` (its DataFrames: ``table``, ``horizons``,
+        ``counterfactual``, ``runs``, ``steps``).
 
     Raises:
-        ScenarioError: bad scenario, outcome or setting (one line).
+        ScenarioError: bad scenario, outcome, horizon or setting (one line), before
+            anything runs.
     """
     if replications < 1:
         raise ScenarioError(f"--replications {replications}: expected an integer ≥ 1")
@@ -177,6 +213,8 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
     labels = _labels(loaded)
     steps = _common_steps(labels, loaded) if steps is None else steps
     outcomes = _checked_outcomes(outcomes)
+    starts = {lab: policy_start_year(sc) for lab, sc in zip(labels, loaded, strict=True)}
+    hs = check_horizons(horizons, int(steps), tuple(starts.values()), where="--horizons")
     seeds = replication_seeds(seed, replications)
     all_outcomes = tuple(OUTCOMES)
     tasks = [RunTask(run_id=i * replications + r, point_id=i, replication=r, seed=seeds[r],
@@ -188,6 +226,9 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
     elapsed = time.perf_counter() - t0
     runs, steps_df = _run_frames(tasks, results, labels, all_outcomes)
     table = comparison_table(runs, labels, outcomes, level)
+    htable = horizon_table(steps_df, labels, outcomes, hs, starts, level)
+    cf = (counterfactual_table(steps_df, labels, hs, starts, level) if len(labels) > 1
+          else pd.DataFrame())
     meta = {
         "kind": "ecosim compare",
         "scenarios": [{"label": lab, "name": sc.name, "file": str(sc.path) if sc.path else None,
@@ -195,13 +236,14 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
                       for lab, sc in zip(labels, loaded, strict=True)],
         "replications": replications, "seed": seed, "seeds": seeds, "steps": int(steps),
         "level": level, "overrides": overrides or {}, "outcomes": list(outcomes),
+        "horizons": list(hs), "policy_start_year": starts,
         "failed_runs": int((runs["status"] != "ok").sum()),
         "runtime_seconds": round(elapsed, 2),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **versions(),
         "model_fingerprint": model_fingerprint(),
     }
-    return Comparison(labels, runs, steps_df, table, outcomes, meta)
+    return Comparison(labels, runs, steps_df, table, outcomes, meta, htable, cf)
 
 
 def _load_scenarios(scenarios: Sequence[str | Path | Scenario],
@@ -318,6 +360,54 @@ def comparison_table(runs: pd.DataFrame, scenarios: list[str], outcomes: Sequenc
                 row.update(diff=d.mean, diff_low=d.low, diff_high=d.high, n_pairs=d.n)
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def horizon_table(steps: pd.DataFrame, scenarios: list[str], outcomes: Sequence[str],
+                  horizons: Sequence[int], start_years: dict[str, int] | None = None,
+                  level: float = 0.95) -> pd.DataFrame:
+    """Mean and CI per outcome, scenario and horizon, and the paired difference from the first.
+
+    A run's value at horizon ``h`` is its mean over year ``y = start − 1 + h`` (steps
+    ``2y − 1`` and ``2y``; :func:`~ecosim.experiments.horizons.yearly`), ``start`` being
+    the scenario's policy start year (default 1). The difference of a scenario from the
+    reference compares both in the scenario's year ``y``, paired by ``replication``.
+    Failed runs have no steps and count as missing.
+
+    Returns:
+        One row per outcome, scenario and horizon: ``outcome``, ``unit``, ``scenario``,
+        ``horizon``, ``year``, ``mean``, ``ci_low``, ``ci_high``, ``n``, ``sd``, ``diff``,
+        ``diff_ci_low``, ``diff_ci_high``, ``n_pairs``.
+    """
+    start_years = start_years or {}
+    yr = yearly(steps, list(outcomes)) if len(steps) else pd.DataFrame(
+        columns=["scenario", "replication", "year", *outcomes])
+
+    def at(s: str, y: int, o: str) -> pd.Series:
+        sub = yr[(yr["scenario"] == s) & (yr["year"] == y)]
+        return sub.set_index("replication")[o]
+
+    rows = []
+    for o in outcomes:
+        unit = OUTCOMES[o].unit if o in OUTCOMES else ""
+        for s in scenarios:
+            for h in horizons:
+                y = int(start_years.get(s, 1)) - 1 + int(h)
+                cur = at(s, y, o)
+                row = {"outcome": o, "unit": unit, "scenario": s, "horizon": int(h),
+                       "year": y, **mean_ci(cur, level).as_dict()}
+                if s == scenarios[0]:
+                    row.update(diff=np.nan, diff_ci_low=np.nan, diff_ci_high=np.nan,
+                               n_pairs=0)
+                else:
+                    base = at(scenarios[0], y, o)
+                    reps = cur.index.intersection(base.index)
+                    d = paired_difference_ci(cur.loc[reps], base.loc[reps], level)
+                    row.update(diff=d.mean, diff_ci_low=d.low, diff_ci_high=d.high,
+                               n_pairs=d.n)
+                rows.append(row)
+    cols = ["outcome", "unit", "scenario", "horizon", "year", "mean", "ci_low", "ci_high",
+            "n", "sd", "diff", "diff_ci_low", "diff_ci_high", "n_pairs"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def timeseries_band(steps: pd.DataFrame, scenario: str, outcome: str, level: float

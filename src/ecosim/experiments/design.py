@@ -11,6 +11,8 @@ design and the outcomes to record::
     seed = 1                                # seeds the runs and (by default) the sampler
     outcomes = ["in_field_rate", "vacancy_fill_rate"]   # default: headline outcomes
     series = true                           # also keep per-step series (default true)
+    horizons = [2, 5]                       # optional: also report outcomes 2 and 5 years
+                                            # after the policy starts (needs series)
     seeding = "common"                      # or "independent" (see below)
 
     [design]
@@ -91,7 +93,7 @@ __all__ = [
 
 METHODS = ("grid", "lhs", "random", "sobol", "morris")
 TOP_KEYS = {"name", "description", "scenario", "steps", "replications", "seed", "outcomes",
-            "series", "seeding", "design", "set", "factors"}
+            "series", "seeding", "design", "set", "factors", "horizons"}
 DESIGN_KEYS = {"method", "n", "second_order", "num_levels", "seed"}
 FACTOR_KEYS = {"bounds", "values"}
 SEEDINGS = ("common", "independent")
@@ -184,6 +186,9 @@ class Experiment:
         second_order: Sobol design with second-order columns.
         num_levels: Morris grid levels.
         design_seed: seed of the sampler.
+        horizons: years after the policy starts at which the sweep results also report
+            the outcomes (columns ``<outcome>@<h>y``, derived from the per-step series
+            when read; :mod:`ecosim.experiments.horizons`); empty: none.
     """
 
     name: str
@@ -204,6 +209,7 @@ class Experiment:
     second_order: bool = False
     num_levels: int = 4
     design_seed: int | None = None
+    horizons: tuple[int, ...] = ()
 
     @property
     def factor_names(self) -> list[str]:
@@ -370,11 +376,31 @@ def load_experiment(path: str | Path) -> Experiment:
         replications=reps, seed=seed, outcomes=tuple(outcomes), series=series,
         seeding=seeding, path=path, file_hash=hashlib.sha256(raw).hexdigest(), fixed=fixed,
         second_order=second, num_levels=num_levels, design_seed=design_seed,
+        horizons=_horizons(path, data, steps, series, scenario),
     )
     if exp.n_runs() > MAX_RUNS:
         raise _err(path, f"the design has {exp.n_runs():,} runs, more than the limit "
                          f"{MAX_RUNS:,}: lower [design] n or replications")
     return exp
+
+
+def _horizons(path: Path, data: dict[str, Any], steps: int, series: bool,
+              scenario: Scenario) -> tuple[int, ...]:
+    """The optional ``horizons`` list, checked against the run length (needs ``series``)."""
+    if "horizons" not in data:
+        return ()
+    hs = data["horizons"]
+    if not isinstance(hs, list) or not hs:
+        raise _err(path, f"horizons = {hs!r} is not allowed: expected a non-empty list of "
+                         "whole years ≥ 1, e.g. horizons = [2, 5, 10]")
+    if not series:
+        raise _err(path, "horizons need the per-step series: remove series = false")
+    from .horizons import check_horizons, policy_start_year
+
+    try:
+        return check_horizons(hs, steps, (policy_start_year(scenario),), where="horizons")
+    except ScenarioError as e:
+        raise _err(path, str(e)) from None
 
 
 def _check_top_keys(path: Path, data: dict[str, Any]) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Interval", "mean_ci", "paired_difference_ci", "replication_seeds", "seed_to_int"]
+__all__ = ["Interval", "mean_ci", "paired_difference_ci", "ratio_of_means_ci",
+           "replication_seeds", "seed_to_int"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,39 @@ def paired_difference_ci(treatment: Any, control: Any, level: float = 0.95) -> I
     if a.shape != b.shape:
         raise ValueError(f"paired values need equal lengths, got {a.size} and {b.size}")
     return mean_ci(a - b, level)
+
+
+def ratio_of_means_ci(numerator: Any, denominator: Any, level: float = 0.95) -> Interval:
+    """Ratio of two means over pairs, ``mean(a) / mean(b)``, with a delta-method t interval.
+
+    Pairs are matched by position (a pair with a missing value is dropped). With
+    ``R = ā / b̄`` and residuals ``e_i = a_i − R·b_i``, the standard error is
+    ``sd(e) / (√n · |b̄|)`` and the interval ``R ± t(1 − α/2, n − 1) · se``; ``sd`` of the
+    returned :class:`Interval` is ``se · √n``. NaN when ``b̄ = 0``; no interval when
+    ``n < 2``.
+
+    Raises:
+        ValueError: if the two sequences have different lengths.
+    """
+    a = np.asarray(numerator, dtype=float).ravel()
+    b = np.asarray(denominator, dtype=float).ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"paired values need equal lengths, got {a.size} and {b.size}")
+    if not 0 < level < 1:
+        raise ValueError(f"level = {level!r} must be in (0, 1)")
+    keep = np.isfinite(a) & np.isfinite(b)
+    a, b = a[keep], b[keep]
+    n = int(a.size)
+    if n == 0 or b.mean() == 0:
+        return Interval(math.nan, math.nan, math.nan, n, math.nan, level)
+    r = float(a.mean() / b.mean())
+    if n < 2:
+        return Interval(r, math.nan, math.nan, n, math.nan, level)
+    from scipy import stats as _st
+
+    sd = float((a - r * b).std(ddof=1)) / abs(float(b.mean()))
+    half = float(_st.t.ppf(0.5 + level / 2.0, n - 1)) * sd / math.sqrt(n)
+    return Interval(r, r - half, r + half, n, sd, level)
 
 
 def seed_to_int(seq: np.random.SeedSequence) -> int:

@@ -14,6 +14,14 @@ A sweep directory::
     errors.log           tracebacks of failed runs, as they happen
     .lock                pid of the sweep process writing the directory
 
+Outcomes at horizons (years after the policy starts, ``horizons = [2, 5, 10]`` in the
+experiment file, or asked for when reading) are not stored: they are derived from the
+per-step series when read (:meth:`SweepStore.results`, :meth:`SweepStore.horizon_frame`)
+as columns ``<outcome>@<h>y`` beside the final-year ``<outcome>`` (mean over year
+``start − 1 + h``, :mod:`ecosim.experiments.horizons`). The horizons setting is part of
+the experiment file, so changing it in the file makes a different sweep (no resume);
+reading other horizons of a finished sweep needs no rerun.
+
 Part files are the record of truth: a run is finished when its row is in a part file,
 and every file is written through a temporary file and a rename, so a killed sweep
 leaves either a whole part or none. ``manifest.parquet`` is rebuilt from the plan and
@@ -37,6 +45,7 @@ import pyarrow.parquet as pq
 
 from ..errors import SweepDirError
 from ..params import OUTCOMES
+from .horizons import check_horizons, horizon_column, horizon_values
 
 __all__ = ["SweepStore", "SweepDirError", "write_atomic", "STATUS_OK", "STATUS_FAILED",
            "STATUS_PENDING", "load_results"]
@@ -198,13 +207,62 @@ class SweepStore:
         return df.drop_duplicates("run_id", keep="last").sort_values("run_id",
                                                                       ignore_index=True)
 
-    def results(self, include_failed: bool = True) -> pd.DataFrame:
+    def results(self, include_failed: bool = True,
+                horizons: list[int] | tuple[int, ...] | None = None) -> pd.DataFrame:
         """One row per finished run, sorted by ``run_id`` (newest part wins).
 
         Columns: ``run_id``, ``point_id``, ``replication``, ``seed``, ``status``, the
         factors, the outcomes (final-year means), ``runtime_s``, ``worker``,
-        ``worker_rss_mb``, ``error``.
+        ``worker_rss_mb``, ``error``, then ``<outcome>@<h>y`` for each horizon
+        (:meth:`horizon_frame`; default: the experiment's ``horizons``, often none).
         """
+        res = self._results(include_failed)
+        hs = self._horizons(horizons)
+        if not hs:
+            return res
+        hf = self.horizon_frame(hs)
+        if not len(res):
+            return res.assign(**{c: pd.Series(dtype=float) for c in hf.columns[1:]})
+        return res.merge(hf, on="run_id", how="left")
+
+    def _horizons(self, horizons: list[int] | tuple[int, ...] | None) -> tuple[int, ...]:
+        """Horizons asked for, else those of the experiment file, checked."""
+        meta = self.read_metadata()
+        hs = (meta.get("horizons") or []) if horizons is None else list(horizons)
+        if not hs:
+            return ()
+        return check_horizons(hs, int(meta["steps"]), (int(meta.get("policy_start_year", 1)),),
+                              where="--horizons", error=SweepDirError)
+
+    def horizon_frame(self, horizons: list[int] | tuple[int, ...],
+                      outcomes: list[str] | None = None) -> pd.DataFrame:
+        """Each finished run's outcomes at each horizon, from the per-step series.
+
+        Returns:
+            ``run_id`` and one column ``<outcome>@<h>y`` per outcome and horizon (NaN for
+            failed runs, which have no series).
+
+        Raises:
+            SweepDirError: the sweep kept no per-step series (``series = false``).
+        """
+        meta = self.read_metadata()
+        outcomes = list(outcomes or meta.get("outcomes", []))
+        hs = self._horizons(horizons)
+        names = [horizon_column(o, h) for h in hs for o in outcomes]
+        if not meta.get("series", True):
+            raise SweepDirError(f"{self.path}: sweep '{meta.get('name')}' kept no per-step "
+                                "series (series = false): outcomes at horizons need them")
+        ser = self.series()
+        if not len(ser):
+            return pd.DataFrame({c: pd.Series(dtype=float) for c in ["run_id", *names]})
+        vals = horizon_values(ser, hs, outcomes, int(meta.get("policy_start_year", 1)),
+                              by=("run_id",), group="run_id")
+        wide = vals.pivot(index="run_id", columns="horizon", values=outcomes)
+        wide.columns = [horizon_column(o, h) for o, h in wide.columns]
+        return wide.reindex(columns=names).reset_index()
+
+    def _results(self, include_failed: bool = True) -> pd.DataFrame:
+        """:meth:`results` without horizon columns."""
         frames = []
         for p in self.run_parts():
             t = pq.read_table(p).to_pandas()
@@ -265,7 +323,14 @@ class SweepStore:
         meta = self.read_metadata()
         P, R = int(meta["n_points"]), int(meta["replications"])
         Y = np.full((P, R), np.nan)
-        res = self.results(include_failed=False)
+        hs = None
+        if "@" in outcome and outcome.endswith("y"):  # <outcome>@<h>y: at a horizon
+            base, _, h = outcome.rpartition("@")
+            if not h[:-1].isdigit() or base not in meta.get("outcomes", []):
+                raise SweepDirError(f"{outcome!r}: expected <outcome>@<years>y with an "
+                                    "outcome of the sweep, e.g. in_field_rate@5y")
+            hs = [int(h[:-1])]
+        res = self.results(include_failed=False, horizons=hs)
         if len(res):
             Y[res["point_id"].to_numpy(int), res["replication"].to_numpy(int)] = (
                 res[outcome].to_numpy(float))
@@ -298,8 +363,12 @@ class SweepStore:
             return out
         return design[["point_id", *factors]].merge(out, on="point_id")
 
-    def export(self, target: str | Path) -> tuple[Path, int]:
+    def export(self, target: str | Path,
+               horizons: list[int] | tuple[int, ...] | None = None) -> tuple[Path, int]:
         """Write the tidy results table (one row per finished run) to Parquet or CSV.
+
+        With horizons (default: the experiment's), the ``<outcome>@<h>y`` columns follow
+        the final-year outcomes.
 
         Returns:
             The file and the number of rows.
@@ -310,9 +379,11 @@ class SweepStore:
             raise SweepDirError(f"--export {target}: unknown file type '{suffix or '(none)'}'; "
                                 "expected a .parquet or .csv file name")
         meta = self.read_metadata()
-        res = self.results()
+        hs = self._horizons(horizons)
+        res = self.results(horizons=hs)
+        at = [horizon_column(o, h) for h in hs for o in meta.get("outcomes", [])]
         cols = ["run_id", *meta.get("factor_names", []), "replication", "seed", "status",
-                *meta.get("outcomes", []), "point_id", "runtime_s", "error"]
+                *meta.get("outcomes", []), *at, "point_id", "runtime_s", "error"]
         res = res[[c for c in cols if c in res.columns]]
         if suffix == ".parquet":
             write_atomic(target, lambda p: res.to_parquet(p, index=False))
@@ -321,8 +392,10 @@ class SweepStore:
         return target, len(res)
 
     # -- summary ---------------------------------------------------------------------
-    def summary_text(self, failures: int = 3) -> str:
-        """Plain-text summary of a finished or partial sweep."""
+    def summary_text(self, failures: int = 3,
+                     horizons: list[int] | tuple[int, ...] | None = None) -> str:
+        """Plain-text summary of a finished or partial sweep (with outcomes at horizons:
+        the experiment's, or those asked for)."""
         meta = self.read_metadata()
         man = self.manifest()
         counts = man["status"].value_counts()
@@ -343,15 +416,17 @@ class SweepStore:
             f"  runs: {ok} ok, {failed} failed, {pending} pending "
             f"({100.0 * (ok + failed) / max(n, 1):.1f}% finished)",
         ]
-        res = self.results(include_failed=False)
+        hs = self._horizons(horizons)
+        res = self.results(include_failed=False, horizons=hs)
         outs = [o for o in meta.get("outcomes", []) if o in res.columns]
+        outs += [c for h in hs for o in outs if (c := horizon_column(o, h)) in res.columns]
         if len(res) and outs:
             lines.append("")
             lines.append(f"  {'outcome (final-year mean)':<28} {'mean':>12} {'sd':>10} "
                          f"{'min':>12} {'max':>12}  unit")
             for o in outs:
                 x = res[o].astype(float)
-                unit = OUTCOMES[o].unit if o in OUTCOMES else ""
+                unit = OUTCOMES[o.split("@")[0]].unit if o.split("@")[0] in OUTCOMES else ""
                 lines.append(f"  {o:<28} {_num(x.mean()):>12} {_num(x.std()):>10} "
                              f"{_num(x.min()):>12} {_num(x.max()):>12}  {unit}")
         if failed:

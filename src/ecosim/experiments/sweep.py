@@ -52,6 +52,7 @@ import pyarrow as pa
 
 from ..params import PARAMETERS
 from .design import Experiment, build_plan, load_experiment, salib_problem, sample_design
+from .horizons import policy_start_year
 from .runner import final_year_summary, versions
 from .store import (
     STATUS_FAILED,
@@ -599,6 +600,7 @@ def _metadata(exp: Experiment, n_points: int, n_runs: int, started: str) -> dict
         "salib_problem": salib_problem(exp.factors),
         "fixed": exp.fixed,
         "outcomes": list(exp.outcomes), "series": exp.series,
+        "horizons": list(exp.horizons), "policy_start_year": policy_start_year(exp.scenario),
         "summary_statistic": "mean over the final year (last two steps)",
         **versions(),
         "model_fingerprint": model_fingerprint(),

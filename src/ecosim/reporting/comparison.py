@@ -10,6 +10,7 @@ From Python (works in Jupyter; runs go to worker processes)::
     import ecosim
     res = ecosim.compare(["baseline", "deep_integration"], replications=10, seed=1)
     res.table          # outcome × scenario: mean, CI, difference from the first, CI
+    res.horizons       # ... at 2, 5 and 10 years after the policy starts
     ecosim.write_comparison(res, "results/compare/deep")   # Parquet/CSV, figures, report
 """
 
@@ -23,13 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..experiments.compare import Comparison, run_comparison, timeseries_band
+from ..experiments.compare import Comparison, fmt_ci, run_comparison, timeseries_band
 from ..experiments.scenario import Scenario
 from ..experiments.store import write_atomic
 from ..params import OUTCOMES
 
 __all__ = ["compare", "write_comparison", "plot_timeseries", "plot_differences",
-           "report_markdown", "PALETTE"]
+           "plot_horizons", "horizon_effects", "counterfactual_summary", "report_markdown",
+           "PALETTE"]
 
 # Okabe–Ito, with the pale yellow last (hard to see as a line on white).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000",
@@ -41,7 +43,7 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 10, 
             overrides: dict[str, Any] | None = None, workers: int | None = None,
             executor: Executor | None = None, level: float = 0.95,
             progress: bool | None = None, out: str | Path | None = None,
-            plots: bool = True) -> Comparison:
+            plots: bool = True, horizons: Sequence[int] | None = None) -> Comparison:
     """Run each scenario ``replications`` times with common seeds and compare them.
 
     Args:
@@ -58,17 +60,21 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 10, 
         progress: show a progress bar (default: when stderr is a terminal).
         out: if given, also write files, figures and ``report.md`` there.
         plots: draw figures when writing.
+        horizons: years after the policy starts at which outcomes are also reported
+            (default ``(2, 5, 10)``, those beyond the run dropped with a warning; see
+            :func:`~ecosim.experiments.compare.run_comparison`).
 
     Returns:
         A :class:`~ecosim.experiments.compare.Comparison` (its DataFrames: ``table``,
-        ``runs``, ``steps``).
+        ``horizons``, ``counterfactual``, ``runs``, ``steps``).
 
     Raises:
         ScenarioError: bad scenario, outcome or setting (one line).
     """
     result = run_comparison(scenarios, replications=replications, seed=seed, steps=steps,
                             outcomes=outcomes, overrides=overrides, workers=workers,
-                            executor=executor, level=level, progress=progress)
+                            executor=executor, level=level, progress=progress,
+                            horizons=horizons)
     if out is not None:
         write_comparison(result, out, plots=plots)
     return result
@@ -86,6 +92,9 @@ def write_comparison(cmp: Comparison, out: str | Path, plots: bool = True) -> li
         if len(cmp.scenarios) > 1:
             files.append(plot_differences(cmp, out / "figures" / "differences.png"))
             figs["differences"] = "figures/differences.png"
+            if len(cmp.horizons):
+                files.append(plot_horizons(cmp, out / "figures" / "horizons.png"))
+                figs["horizons"] = "figures/horizons.png"
     text = report_markdown(cmp, figs)
     write_atomic(out / "report.md", lambda p: Path(p).write_text(text, encoding="utf-8"))
     files.append(out / "report.md")
@@ -198,6 +207,113 @@ def plot_differences(cmp: Comparison, path: str | Path) -> Path:
     return path
 
 
+def plot_horizons(cmp: Comparison, path: str | Path) -> Path:
+    """Effect vs horizon: difference from the first scenario at each horizon, with CI bars."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    outs = list(cmp.outcomes)
+    others = cmp.scenarios[1:]
+    ncol = min(4, len(outs))
+    nrow = int(np.ceil(len(outs) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.1 * nrow), squeeze=False,
+                             sharex=True)
+    t = cmp.horizons
+    n_o = max(len(others), 1)
+    for ax, o in zip(axes.ravel(), outs, strict=False):
+        for j, s in enumerate(others):
+            sub = t[(t["outcome"] == o) & (t["scenario"] == s)].sort_values("horizon")
+            x = sub["horizon"].to_numpy(float) + 0.12 * (j - (n_o - 1) / 2)
+            d = sub["diff"].to_numpy(float)
+            err = np.vstack([d - sub["diff_ci_low"].to_numpy(float),
+                             sub["diff_ci_high"].to_numpy(float) - d])
+            ax.errorbar(x, d, yerr=np.nan_to_num(err), fmt="o-", color=PALETTE[(j + 1)
+                        % len(PALETTE)], lw=1.5, ms=5, capsize=3, label=s)
+        ax.axhline(0, color="#555555", lw=1, ls="--")
+        unit = OUTCOMES[o].unit if o in OUTCOMES else ""
+        ax.set_title(o.replace("_", " "), fontsize=10)
+        ax.set_ylabel(f"difference ({unit})", fontsize=8)
+        ax.set_xticks(sorted(t["horizon"].unique()))
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=8)
+        ax.yaxis.set_major_formatter(_big_numbers())
+    for ax in axes.ravel()[len(outs):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("years after the policy starts", fontsize=8)
+    handles, labels = axes.ravel()[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6) or 1,
+               frameon=False, fontsize=10)
+    level = cmp.meta.get("level", 0.95)
+    fig.suptitle(f"difference from {cmp.scenarios[0]} by horizon (paired by seed), "
+                 f"{int(level * 100)}% CI", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05 if nrow < 3 else 0.035, 1, 0.97))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+def horizon_effects(cmp: Comparison, bold: bool = False) -> pd.DataFrame:
+    """Outcome × (scenario, horizon) table of ``diff [low, high]`` strings vs the first.
+
+    With one scenario, the means ``mean [low, high]`` at each horizon instead. ``bold``
+    marks (Markdown) the differences whose interval excludes zero.
+    """
+    t = cmp.horizons
+    rows: dict[str, dict[str, str]] = {}
+    single = len(cmp.scenarios) == 1
+    for o in cmp.outcomes:
+        cells: dict[str, str] = {}
+        for s in cmp.scenarios if single else cmp.scenarios[1:]:
+            sub = t[(t["outcome"] == o) & (t["scenario"] == s)].sort_values("horizon")
+            for r in sub.itertuples(index=False):
+                col = f"{s} @ {r.horizon} y" if not single else f"{r.horizon} y"
+                if single:
+                    cells[col] = fmt_ci(o, r.mean, r.ci_low, r.ci_high)
+                    continue
+                txt = fmt_ci(o, r.diff, r.diff_ci_low, r.diff_ci_high, sign=True)
+                if bold and bool(r.diff_ci_low > 0 or r.diff_ci_high < 0):
+                    txt = f"**{txt}**"
+                cells[col] = txt
+        rows[o] = cells
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _money(x: float) -> str:
+    return "n/a" if x != x else f"{x:,.0f}"
+
+
+def counterfactual_summary(cmp: Comparison) -> pd.DataFrame:
+    """(scenario, horizon) × counterfactual quantities, as ``value [low, high]`` strings."""
+    rows = {}
+    for r in cmp.counterfactual.itertuples(index=False):
+        def ci(name: str, fmt: Any = _money, r: Any = r) -> str:
+            m, lo, hi = (getattr(r, name), getattr(r, f"{name}_low"),
+                         getattr(r, f"{name}_high"))
+            if m != m:
+                return "n/a"
+            return fmt(m) if lo != lo else f"{fmt(m)} [{fmt(lo)}, {fmt(hi)}]"
+
+        def share(x: float) -> str:
+            return "n/a" if x != x else f"{x:.2f}"
+
+        rows[f"{r.scenario} @ {r.horizon} y"] = {
+            "additional in-field graduates": ci("additional_in_field_graduates",
+                                                lambda x: f"{x:+.1f}"),
+            "additional spending (yuan/year)": ci("additional_spending"),
+            "cost per additional matched graduate (yuan)":
+                ci("cost_per_additional_matched_graduate"),
+            "subsidy deadweight": ci("subsidy_deadweight", share),
+            "model deadweight share": share(r.model_deadweight_share),
+            "note": r.note or "",
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def _md_table(df: pd.DataFrame, index_name: str) -> str:
     cols = [index_name, *map(str, df.columns)]
     lines = ["| " + " | ".join(cols) + " |", "|" + "|".join(["---"] + ["--:"] * len(df.columns))
@@ -240,6 +356,7 @@ def report_markdown(cmp: Comparison, figures: dict[str, str]) -> str:
         lines += [f"## Differences from {ref} (paired by seed, {lvl}% CI)", "",
                   "Bold: the interval excludes zero.", "",
                   _md_table(diffs, "outcome"), ""]
+    lines += _horizon_sections(cmp, lvl)
     if figures:
         lines += ["## Figures", ""]
         if "timeseries" in figures:
@@ -251,6 +368,11 @@ def report_markdown(cmp: Comparison, figures: dict[str, str]) -> str:
             lines += [f"![Differences from {ref}]({figures['differences']})", "",
                       f"*Figure 2. Final-year difference of each scenario from {ref}, "
                       f"paired by seed, with its {lvl}% confidence interval.*", ""]
+        if "horizons" in figures:
+            lines += [f"![Effect by horizon]({figures['horizons']})", "",
+                      f"*Figure 3. Difference of each scenario from {ref} at each horizon "
+                      f"(years after the policy starts), paired by seed, with its {lvl}% "
+                      "confidence interval.*", ""]
     lines += [
         "## Methods", "",
         f"Each scenario was simulated {R} times for {steps} semesters with the "
@@ -262,11 +384,68 @@ def report_markdown(cmp: Comparison, figures: dict[str, str]) -> str:
         f"replications with its {lvl}% confidence interval from the Student t "
         f"distribution ({R - 1} degrees of freedom); differences from {ref} are "
         f"computed replication by replication and given with the t interval of the mean "
-        f"paired difference.", "",
+        f"paired difference. {_horizon_methods(cmp)}", "",
         "## Files", "",
         "- `runs.parquet`, `runs.csv`: one row per run (scenario, replication, seed, "
         "status, final-year outcomes)",
         "- `steps.parquet`: one row per run and semester, every outcome",
-        "- `table.csv`, `table.parquet`: the statistics above, unrounded",
+        "- `table.csv`, `table.parquet`: the final-year statistics above, unrounded",
+        "- `horizons.csv`, `horizons.parquet`: outcome × scenario × horizon: mean, CI, "
+        "difference from the reference, CI (unrounded)",
+        *(["- `counterfactual.csv`, `counterfactual.parquet`: the counterfactual table, "
+           "unrounded"] if len(cmp.scenarios) > 1 else []),
         "- `metadata.json`: seeds, versions, scenario hashes", ""]
     return "\n".join(lines)
+
+
+def _horizon_methods(cmp: Comparison) -> str:
+    """Methods sentences on horizons and the counterfactual (empty without horizons)."""
+    hs = cmp.meta.get("horizons") or []
+    if not hs:
+        return ""
+    starts = cmp.meta.get("policy_start_year") or {}
+    later = {s: y for s, y in starts.items() if y != 1}
+    start = ("Year 1 is the first simulated year (semesters 1 and 2)" if not later else
+             "Year 1 is the first simulated year, and for scenarios with policy timelines "
+             "horizon h is year start − 1 + h ("
+             + ", ".join(f"{s}: start year {y}" for s, y in later.items()) + ")")
+    text = (f"Outcomes are also reported at {', '.join(map(str, hs))} years after the "
+            f"policy starts, as the mean over that year's two semesters; {start}.")
+    if len(cmp.scenarios) > 1:
+        text += (" Counterfactual quantities set each scenario's run against the "
+                 f"{cmp.scenarios[0]} run with the same seed: in-field graduates are "
+                 "in_field_rate × (1 − further_study_rate) × the graduates of the cohort "
+                 "measured at the end of the year; the cost per additional matched "
+                 "graduate is the mean additional spending over the mean additional "
+                 "in-field graduates (delta-method t interval; not given unless the "
+                 "additional graduates are significantly positive); the subsidy deadweight "
+                 "is the mean number of interns in the reference over that in the scenario.")
+    return text
+
+
+def _horizon_sections(cmp: Comparison, lvl: int) -> list[str]:
+    """Report sections: effects by horizon, and the counterfactual table."""
+    if not len(cmp.horizons):
+        return []
+    ref = cmp.scenarios[0]
+    lines: list[str] = []
+    if len(cmp.scenarios) > 1:
+        lines += [f"## Effects by horizon (difference from {ref}, paired by seed, {lvl}% CI)",
+                  "", "Horizon: years after the policy starts; each value is the mean over "
+                  "that year. Bold: the interval excludes zero.", "",
+                  _md_table(horizon_effects(cmp, bold=True), "outcome"), ""]
+    else:
+        lines += [f"## Outcomes by horizon (mean, {lvl}% CI)", "",
+                  _md_table(horizon_effects(cmp), "outcome"), ""]
+    if len(cmp.scenarios) > 1 and len(cmp.counterfactual):
+        lines += [f"## Counterfactual: deadweight and cost per additional matched graduate "
+                  f"({lvl}% CI)", "",
+                  f"Each scenario against {ref} run with the same seeds (the counterfactual). "
+                  "Additional in-field graduates: of the cohort graduating in that year; "
+                  "additional spending: government spending over that year; subsidy "
+                  f"deadweight: interns placed in {ref} / interns placed in the scenario "
+                  "(share of placements that would have happened anyway); model deadweight "
+                  "share: the model's own share of subsidised interns at enterprises that "
+                  "would cooperate without the subsidy.", "",
+                  _md_table(counterfactual_summary(cmp), "scenario @ horizon"), ""]
+    return lines
