@@ -51,7 +51,7 @@ def _firm_economics(m: EcosystemModel) -> dict[str, float]:
     out["partnerships_formed"] = float(t.n)
     out["partnerships_active"] = float(rows.size)
     pop = m.pop
-    grads = (pop.grad_step >= 0) & (pop.school_type < 2) & (pop.status != 0)
+    grads = (pop.grad_step > -(2**29)) & (pop.school_type < 2) & (pop.status != 0)
     alive = grads & np.isin(pop.status, (2, 3, 4))
     out["vocational_grads_ever_interned"] = (
         float((pop.intern_semesters[alive] > 0).mean()) if alive.any() else np.nan)

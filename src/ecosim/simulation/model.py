@@ -50,8 +50,8 @@ class EcosystemModel(mesa.Model):
     Attributes:
         params: the declared value of every parameter (never changed by a run).
         p: the same values, read-only, as attributes (``model.p.internship_subsidy``).
-        spinup: unreported semesters run at construction (``spinup_steps``); ``time``
-            is the reported step (``steps - spinup``).
+        spinup: unreported semesters run at construction (``spinup_steps``), numbered
+            ``-spinup + 1 .. 0``; reported steps are 1, 2, ... (``steps``, ``time``).
         policy: values in force of levers a rule moves during the run
             (:class:`~ecosim.simulation.state.PolicyState`).
         sectors: the region's sectors; ``industry`` their state (frontier, demand).
@@ -100,9 +100,12 @@ class EcosystemModel(mesa.Model):
             model_reporters={name: partial(_outcome, name=name) for name in OUTCOMES}
         )
         self.sector_records: list[dict[str, Any]] = []
+        # Spin-up: steps -spinup+1 .. 0 run unreported; step 0 (the last of them, or the
+        # initial state without a spin-up) is row 0 of the outcomes.
         self.spinup = self.p.spinup_steps
-        self.collect_data()  # row 0 when there is no spin-up
-        for _ in range(self.spinup):  # unreported; its last step records row 0
+        self.steps = -self.spinup
+        self.collect_data()
+        for _ in range(self.spinup):
             self.step()
 
     @staticmethod
@@ -149,8 +152,8 @@ class EcosystemModel(mesa.Model):
 
     @property
     def time(self) -> int:
-        """Reported step: 0 at the end of the spin-up, negative during it."""
-        return self.steps - self.spinup
+        """Reported step (= ``steps``): 0 at the end of the spin-up, negative during it."""
+        return self.steps
 
     def collect_data(self) -> None:
         """Process 13 on its own (as at construction): record this step's outcomes."""

@@ -48,7 +48,7 @@ _FIELDS: dict[str, tuple[type, float]] = {
     "in_field": (np.bool_, False),  # employed in the programme's sector (MOE 专业对口)
     "match_quality": (np.float32, np.nan),
     "entry_step": (np.int32, 0),
-    "grad_step": (np.int32, -1),
+    "grad_step": (np.int32, -(2**30)),  # NOT_GRADUATED (steps are negative in spin-up)
     "search_steps": (np.int16, 0),
     "support": (np.float32, 0.0),  # career-service support received (yuan)
 }

@@ -109,7 +109,7 @@ def _schools(model: Simulation) -> dict[str, float]:
 
 def _money(model: Simulation) -> dict[str, float]:
     led, gov = model.ledger, model.government
-    started = model.steps > 0
+    started = model.steps > -model.spinup  # no flows yet in the initial state
     out: dict[str, float] = {"resources_shared": led.shared_total}
     spend = gov.spent_step if started else dict.fromkeys(gov.INSTRUMENTS, 0.0)
     out["government_spending"] = float(sum(spend.values())) if started else 0.0
