@@ -137,14 +137,16 @@ def _cf_steps() -> pd.DataFrame:
                          "in_field_rate": ifr if k >= 2 else np.nan,
                          "further_study_rate": 0.2 if k >= 2 else np.nan,
                          "government_spending": spend if k else 0.0,
-                         "interns": interns if k >= 3 else interns / 2,
-                         "subsidy_deadweight_share": 0.3 if s == "pol" else np.nan})
+                         "employment_rate": 1.0 if k >= 2 else np.nan,
+                         "interns": 2 * interns,
+                         "partner_interns": interns if k >= 3 else interns / 2})
     return pd.DataFrame(rows)
 
 
 def test_in_field_graduates_count() -> None:
     df = add_in_field_graduates(_cf_steps()).set_index(["scenario", "replication", "step"])
-    # step 4: in_field_rate × (1 − further_study_rate) × graduates of step 3
+    # derived (no model outcome in the frame): step 4: in_field_rate × employment_rate
+    # × (1 − further_study_rate) × graduates of step 3
     assert df.loc[("ref", 0, 4), "in_field_graduates"] == pytest.approx(0.5 * 0.8 * 200)
     assert df.loc[("pol", 1, 3), "in_field_graduates"] == pytest.approx(0.55 * 0.8 * 200)
     assert math.isnan(df.loc[("ref", 0, 1), "in_field_graduates"])
@@ -163,9 +165,8 @@ def test_counterfactual_formulas_known_answer() -> None:
     assert t["additional_spending"] == pytest.approx(ds.mean())
     assert t["cost_per_additional_matched_graduate"] == pytest.approx(ds.mean() / dg.mean())
     assert t["cost_per_additional_matched_graduate_low"] < ds.mean() / dg.mean()
-    # interns over year 2 (steps 3, 4): the full count
+    # partner placements over year 2 (steps 3, 4): the full count
     assert t["subsidy_deadweight"] == pytest.approx(30 / 60)
-    assert t["model_deadweight_share"] == pytest.approx(0.3)
     assert t["note"] == "" and t["n_pairs"] == 3 and t["year"] == 2
 
 

@@ -5,11 +5,9 @@ the same seeds, so the reference run of replication ``i`` is the counterfactual 
 policy run of replication ``i``. For a horizon ``h`` (year ``y = start − 1 + h`` of the
 policy scenario, :mod:`ecosim.experiments.horizons`), both compared in year ``y``:
 
-* ``in_field_graduates`` (derived per step, no model outcome counts them):
-  ``in_field_rate × (1 − further_study_rate) × N`` where ``N`` is the ``graduates`` of the
-  latest measured cohort (the last step before this one with graduates). It equals the
-  in-field graduates behind ``cost_per_matched_graduate``. A year's value is the one at
-  its second step ``2y``: the cohort that graduated in year ``y``, measured six months on.
+* ``in_field_graduates`` (the model's outcome: the latest measured cohort's graduates
+  employed in their programme's field). A year's value is the one at its second step
+  ``2y``: the cohort that graduated in year ``y``, measured six months on.
 * ``additional_in_field_graduates`` = mean paired difference (policy − reference) of
   in-field graduates in year ``y``, with its t interval;
 * ``additional_spending`` = mean paired difference of ``government_spending`` summed over
@@ -18,13 +16,13 @@ policy scenario, :mod:`ecosim.experiments.horizons`), both compared in year ``y`
   graduates (ratio of mean differences, delta-method t interval,
   :func:`~ecosim.experiments.stats.ratio_of_means_ci`); NaN, with a ``note``, when the
   additional graduates are not significantly positive (their interval reaches 0);
-* ``subsidy_deadweight`` = interns the reference run places (no subsidy) / interns the
-  policy run places: ``interns`` averaged over year ``y``, ratio of means over replications
-  with a delta-method interval. It is the counterfactual share of the policy's placements
-  that would have happened anyway (above 1: the policy places fewer interns).
-  ``model_deadweight_share`` is the model's own within-run measure
-  (``subsidy_deadweight_share``: interns at enterprises that would cooperate without the
-  subsidy) in the policy scenario, for comparison.
+* ``subsidy_deadweight`` = placements at partner enterprises in the reference run (no
+  subsidy) / those in the policy run: ``partner_interns`` averaged over year ``y``, ratio
+  of means over replications with a delta-method interval. Every vocational student does
+  a compulsory placement either way, so what a subsidy can buy is placements at partner
+  enterprises (better mentored, more often hired); this is the counterfactual share of
+  the policy's partner placements that would have happened anyway (above 1: the policy
+  has fewer).
 """
 
 from __future__ import annotations
@@ -35,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .horizons import yearly
-from .stats import mean_ci, paired_difference_ci, ratio_of_means_ci
+from .stats import paired_difference_ci, ratio_of_means_ci
 
 __all__ = ["COUNTERFACTUAL_COLUMNS", "add_in_field_graduates", "counterfactual_values",
            "counterfactual_table"]
@@ -47,37 +45,40 @@ COUNTERFACTUAL_COLUMNS: tuple[str, ...] = (
 
 
 def add_in_field_graduates(steps: pd.DataFrame, by: Sequence[str] = BY) -> pd.DataFrame:
-    """The per-step frame with a column ``in_field_graduates`` (see the module docstring).
-
-    Needs ``step``, ``graduates``, ``in_field_rate`` and ``further_study_rate``.
+    """The per-step frame with a column ``in_field_graduates``: the model's outcome when
+    the frame has it, else derived from ``in_field_rate`` (in-field / employed) ×
+    ``employment_rate`` × (1 − ``further_study_rate``) × the latest cohort's
+    ``graduates``.
     """
     by = list(by)
+    if "in_field_graduates" in steps:
+        return steps.copy()
     df = steps.sort_values([*by, "step"]).copy()
     grads = df["graduates"].where(df["graduates"] > 0)
     prev = grads.groupby([df[c] for c in by]).shift(1)
     cohort = prev.groupby([df[c] for c in by]).ffill()
-    df["in_field_graduates"] = (df["in_field_rate"] * (1.0 - df["further_study_rate"])
-                                * cohort)
+    df["in_field_graduates"] = (df["in_field_rate"] * df["employment_rate"]
+                                * (1.0 - df["further_study_rate"]) * cohort)
     return df.sort_index()
 
 
 def counterfactual_values(steps: pd.DataFrame, by: Sequence[str] = BY) -> pd.DataFrame:
     """Per run and year: in-field graduates (end of year), spending (yuan per year),
-    interns (mean per semester) and the model's deadweight share (year mean).
+    interns and interns at partner enterprises (means per semester).
 
     Returns:
         Columns: the ``by`` columns, ``year``, ``in_field_graduates``,
-        ``spending_per_year``, ``interns``, ``subsidy_deadweight_share``.
+        ``spending_per_year``, ``interns``, ``partner_interns``.
     """
     by = list(by)
     df = add_in_field_graduates(steps, by)
-    yr = yearly(df, ["government_spending", "interns", "subsidy_deadweight_share"], by)
+    yr = yearly(df, ["government_spending", "interns", "partner_interns"], by)
     yr["spending_per_year"] = 2.0 * yr.pop("government_spending")
     end = df[(df["step"] >= 2) & (df["step"] % 2 == 0)]
     end = end.assign(year=end["step"] // 2)[[*by, "year", "in_field_graduates"]]
     out = yr.merge(end, on=[*by, "year"], how="left")
     return out[[*by, "year", "in_field_graduates", "spending_per_year", "interns",
-                "subsidy_deadweight_share"]]
+                "partner_interns"]]
 
 
 def _at(values: pd.DataFrame, scenario: str, year: int, col: str) -> pd.Series:
@@ -94,7 +95,7 @@ def counterfactual_table(steps: pd.DataFrame, scenarios: Sequence[str],
     Args:
         steps: one row per run and step (``scenario``, ``replication``, ``step`` and the
             outcomes ``graduates``, ``in_field_rate``, ``further_study_rate``,
-            ``government_spending``, ``interns``, ``subsidy_deadweight_share``).
+            ``government_spending``, ``interns``, ``partner_interns``).
         scenarios: labels; the first is the reference (the counterfactual).
         horizons: years after the policy starts.
         start_years: policy start year per scenario (default 1).
@@ -103,7 +104,7 @@ def counterfactual_table(steps: pd.DataFrame, scenarios: Sequence[str],
     Returns:
         One row per scenario (but the first) and horizon: ``scenario``, ``horizon``,
         ``year``, ``n_pairs``, each of :data:`COUNTERFACTUAL_COLUMNS` with ``_low`` and
-        ``_high``, ``model_deadweight_share`` and ``note``.
+        ``_high`` and ``note``.
     """
     start_years = dict(start_years or {})
     vals = counterfactual_values(steps)
@@ -113,24 +114,23 @@ def counterfactual_table(steps: pd.DataFrame, scenarios: Sequence[str],
         for h in horizons:
             y = int(start_years.get(s, 1)) - 1 + int(h)
             pair: dict[str, tuple[pd.Series, pd.Series]] = {}
-            for col in ("in_field_graduates", "spending_per_year", "interns"):
+            for col in ("in_field_graduates", "spending_per_year", "partner_interns"):
                 cur, base = _at(vals, s, y, col), _at(vals, ref, y, col)
                 reps = cur.index.intersection(base.index)
                 pair[col] = (cur.loc[reps], base.loc[reps])
-            rows.append(_row(s, int(h), y, pair, _at(vals, s, y, "subsidy_deadweight_share"),
-                             level))
+            rows.append(_row(s, int(h), y, pair, level))
     cols = ["scenario", "horizon", "year", "n_pairs"]
     for c in COUNTERFACTUAL_COLUMNS:
         cols += [c, f"{c}_low", f"{c}_high"]
-    return pd.DataFrame(rows, columns=[*cols, "model_deadweight_share", "note"])
+    return pd.DataFrame(rows, columns=[*cols, "note"])
 
 
 def _row(s: str, h: int, y: int, pair: dict[str, tuple[pd.Series, pd.Series]],
-         model_dw: pd.Series, level: float) -> dict[str, object]:
+         level: float) -> dict[str, object]:
     """One row of :func:`counterfactual_table`."""
     g_pol, g_ref = pair["in_field_graduates"]
     s_pol, s_ref = pair["spending_per_year"]
-    i_pol, i_ref = pair["interns"]
+    i_pol, i_ref = pair["partner_interns"]
     dg = paired_difference_ci(g_pol, g_ref, level)
     ds = paired_difference_ci(s_pol, s_ref, level)
     notes = []
@@ -143,14 +143,14 @@ def _row(s: str, h: int, y: int, pair: dict[str, tuple[pd.Series, pd.Series]],
         notes.append("cost n/a: additional in-field graduates not significantly positive")
     dw = ratio_of_means_ci(i_ref, i_pol, level)
     if dw.mean != dw.mean:
-        notes.append("deadweight n/a: the policy run places no interns")
+        notes.append("deadweight n/a: the policy run has no placements at partners")
     elif dw.mean >= 1:
-        notes.append("deadweight ≥ 1: the policy places no more interns than the reference")
+        notes.append("deadweight ≥ 1: the policy has no more placements at partners than "
+                     "the reference")
     row: dict[str, object] = {"scenario": s, "horizon": h, "year": y, "n_pairs": dg.n}
     for name, (m, lo, hi) in zip(COUNTERFACTUAL_COLUMNS, [
             (dg.mean, dg.low, dg.high), (ds.mean, ds.low, ds.high), c,
             (dw.mean, dw.low, dw.high)], strict=True):
         row.update({name: m, f"{name}_low": lo, f"{name}_high": hi})
-    row["model_deadweight_share"] = mean_ci(model_dw).mean
     row["note"] = "; ".join(notes)
     return row

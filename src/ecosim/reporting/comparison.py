@@ -307,8 +307,7 @@ def counterfactual_summary(cmp: Comparison) -> pd.DataFrame:
             "additional spending (yuan/year)": ci("additional_spending"),
             "cost per additional matched graduate (yuan)":
                 ci("cost_per_additional_matched_graduate"),
-            "subsidy deadweight": ci("subsidy_deadweight", share),
-            "model deadweight share": share(r.model_deadweight_share),
+            "subsidy deadweight (partner placements)": ci("subsidy_deadweight", share),
             "note": r.note or "",
         }
     return pd.DataFrame.from_dict(rows, orient="index")

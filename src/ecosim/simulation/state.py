@@ -270,13 +270,12 @@ class Ledger:
 PLACEMENT_KINDS: dict[int, str] = {1: "partner", 2: "platform", 3: "self_found",
                                    4: "unplaced_no_capacity"}
 
-# Outcomes measured on a cohort and held until the next one (``in_field_count`` is
-# bookkeeping for spending_per_in_field_graduate, not an outcome).
+# Outcomes measured on a cohort and held until the next one.
 COHORT_OUTCOMES: tuple[str, ...] = (
     "employment_rate", "placement_rate", "in_field_rate", "skill_matched_rate",
     "intern_retention_rate",
     "local_retention_rate", "further_study_rate", "placement_rate_higher_vocational",
-    "in_field_rate_higher_vocational", "in_field_count", "mean_time_to_job",
+    "in_field_rate_higher_vocational", "in_field_graduates", "mean_time_to_job",
     "employed_within_two_years", "mean_search_semesters")
 
 

@@ -42,9 +42,8 @@ def measure(model: Simulation) -> dict[str, float]:
     if g in book.pending:
         measure_cohort(model, g)
     _close_job_search(model)
-    # Cohort outcomes, held until the next cohort is measured (in_field_count is
-    # bookkeeping for spending_per_in_field_graduate, not an outcome).
-    out: dict[str, float] = {k: v for k, v in book.stats.items() if k != "in_field_count"}
+    # Cohort outcomes, held until the next cohort is measured.
+    out: dict[str, float] = dict(book.stats)
     out.update(_labour_market(model))
     out.update(_partnerships(model))
     out.update(_schools(model))
@@ -119,7 +118,7 @@ def _money(model: Simulation) -> dict[str, float]:
     out["internship_subsidy_level"] = float(model.policy.internship_subsidy)
     if started:
         led.spend_window = ([*led.spend_window, out["government_spending"]])[-2:]
-    matched = model.book.stats["in_field_count"]
+    matched = model.book.stats["in_field_graduates"]
     out["spending_per_in_field_graduate"] = (sum(led.spend_window) / matched
                                              if matched and matched == matched else np.nan)
     return out
@@ -157,6 +156,7 @@ def _flows(model: Simulation) -> dict[str, float]:
         "students_alive": float(pop.n_alive),
         "certified_enterprises": float(f.certified.sum()),
         "interns": float(model.ledger.interns),
+        "partner_interns": float(model.ledger.placements.get("partner", 0.0)),
         "mean_awareness": float(f.awareness.mean()) if f.awareness.size else np.nan,
     }
 
@@ -207,7 +207,7 @@ def measure_cohort(model: Simulation, g: int) -> None:
     stats["further_study_rate"] = ratio(Fs.sum(), N.sum())
     stats["placement_rate_higher_vocational"] = ratio(emp_t[1] + Fs[1], N[1])
     stats["in_field_rate_higher_vocational"] = ratio(inf_t[1], emp_t[1])
-    stats["in_field_count"] = float(inf_t.sum())
+    stats["in_field_graduates"] = float(inf_t.sum())
     stats["mean_time_to_job"] = (float(pop.search_steps[employed].mean())
                                  if employed.any() else np.nan)
     interned = cohort & (pop.intern_semesters > 0)
