@@ -125,11 +125,15 @@ def test_frontier_skill_goes_stale_when_frontier_moves() -> None:
 
 
 def test_demand_index_grows_with_sector_and_regional_growth() -> None:
-    """demand index × sqrt(1 + sector growth + demand_growth) each semester (yearly rate)."""
-    m = make_model(demand_growth=0.1)
+    """demand index × sqrt(1 + scale × sector growth + demand_growth) each semester
+    (yearly rate); with the default scale 0 the sectors' own growth is off."""
+    m = make_model(demand_growth=0.1, sector_growth_scale=0.5)
     proc.technology.move_technology_and_demand(m)
     proc.technology.move_technology_and_demand(m)
-    np.testing.assert_allclose(m.industry.demand_index, 1 + m.industry.growth + 0.1)
+    np.testing.assert_allclose(m.industry.demand_index, 1 + 0.5 * m.industry.growth + 0.1)
+    flat = make_model()
+    proc.technology.move_technology_and_demand(flat)
+    np.testing.assert_allclose(flat.industry.demand_index, 1.0)
 
 
 def test_new_vacancies_match_expected_labour_demand() -> None:
@@ -189,27 +193,53 @@ def test_certification_follows_threshold(threshold: int) -> None:
         assert m.firms.certified.any()
 
 
-def test_pilot_city_lowers_the_certification_threshold() -> None:
-    """Pilot cities certify at one depth point less."""
-    m = make_model(certification_threshold=3, pilot_city=True, initial_partnerships=0.5,
-                   initial_deep_share=0.5)
-    proc.government.run_government(m)
-    np.testing.assert_array_equal(m.firms.certified, _depth_sum_from_graph(m) >= 2)
+def test_pilot_city_brings_co_funding_only() -> None:
+    """Issue 11: a pilot city certifies at its scenario's threshold (no extra point off)
+    and campaigns as hard as its promotion lever says (no free awareness); what it
+    gets is central co-funding, a 1.5× budget."""
+    runs = {}
+    for pilot in (False, True):
+        m = make_model(certification_threshold=3, pilot_city=pilot, initial_partnerships=0.5,
+                       initial_deep_share=0.5, promotion_intensity=0.0)
+        before = m.firms.awareness.copy()
+        proc.government.run_government(m)
+        np.testing.assert_array_equal(m.firms.certified, _depth_sum_from_graph(m) >= 3)
+        np.testing.assert_array_equal(m.firms.awareness, before)
+        runs[pilot] = m.government.budget_per_step
+    assert runs[True] == pytest.approx(1.5 * runs[False])
 
 
 def test_ample_budget_pays_every_claim() -> None:
-    """With an ample budget nothing is rationed and teacher practice is paid in full."""
+    """With an ample budget nothing is rationed; schools get a semester's allowance of
+    teacher-practice funding, and spending is booked only when they use it: what
+    process 5 spent is paid in the next step's government process (issue 11)."""
     m = make_model(government_budget=500.0, teacher_practice_funding=100_000.0)
     proc.government.run_government(m)
     g = m.government
-    n_voc = int((m.schools.school_type < 2).sum())
     assert g.ration == 1.0
-    assert g.spent_step["teacher_practice"] == pytest.approx(100_000.0 / 2 * n_voc)
+    assert g.spent_step["teacher_practice"] == 0.0  # nothing used yet
     budgets = m.schools.budget
     voc = m.schools.school_type < 2
     np.testing.assert_allclose(budgets[voc], 50_000.0)
     np.testing.assert_allclose(budgets[~voc], 0.0)
     assert g.ledger == g.spent_step
+    proc.teachers.train_teachers(m)
+    used = float((50_000.0 - m.schools.budget[voc]).sum())
+    assert used > 0 and m.ledger.teacher_practice_used == pytest.approx(used)
+    proc.government.run_government(m)
+    assert g.spent_step["teacher_practice"] == pytest.approx(used)
+
+
+def test_unused_teacher_practice_allowance_lapses_after_a_year() -> None:
+    """A school that cannot place teachers does not pile up funding: its allowance is
+    capped at one year's funding, and nothing unused is booked as spending."""
+    m = make_model(government_budget=500.0, teacher_practice_funding=100_000.0,
+                   teacher_practice_cost=60_000.0)
+    voc = m.schools.school_type < 2
+    for _ in range(6):
+        proc.government.run_government(m)
+    assert (m.schools.budget[voc] <= 100_000.0 + 1e-9).all()
+    assert m.government.ledger["teacher_practice"] == 0.0
 
 
 def test_budget_rations_claims_when_it_runs_out() -> None:
@@ -269,7 +299,7 @@ def test_adaptive_rule_lowers_the_subsidy_above_target_and_when_rationed() -> No
     above.run(9)
     assert above.policy.internship_subsidy == 0.0 < above.params["internship_subsidy"]
     rationed = make_model(participation_target=0.95, internship_subsidy=1500.0,
-                          government_budget=0.0)
+                          government_budget=0.0, initial_partnerships=0.5)
     rationed.run(9)
     assert rationed.policy.internship_subsidy == 0.0
 
@@ -381,6 +411,9 @@ def test_satisfied_old_partnerships_deepen_and_dissatisfied_do_not() -> None:
         t.age[rows] = 10
         t.sat_firm[rows] = sat
         t.sat_school[rows] = sat
+        # Deepening follows realised payoff: these firms have done well.
+        m.firms.experience[:] = 20_000.0
+        m.firms.has_experience[:] = True
         proc.partnerships.update_partnerships(m)
         after = t.depth[rows]
         assert set(after.tolist()) <= {1, 2}

@@ -150,8 +150,10 @@ def test_every_outcome_is_a_column_of_outcomes_frame() -> None:
 
 
 def test_contract_outcome_names_exist_and_are_headline() -> None:
-    """The 16 outcome names other tools rely on are declared headline outcomes."""
-    assert len(set(CONTRACT_OUTCOMES)) == 16
+    """The 17 outcome names other tools rely on are declared headline outcomes (0.2:
+    cost_per_matched_graduate renamed average_cost_per_in_field_graduate, skill_matched_rate
+    added beside the official in_field_rate)."""
+    assert len(set(CONTRACT_OUTCOMES)) == 17
     for name in CONTRACT_OUTCOMES:
         assert name in OUTCOMES, name
         assert name in HEADLINE_OUTCOMES, name

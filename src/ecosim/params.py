@@ -300,7 +300,7 @@ _OUTCOMES = [
             "equipment and know-how shared by enterprises with schools this step"),
     Outcome("government_spending", "yuan/semester",
             "spending on all instruments this step, tax credit included"),
-    Outcome("spending_per_in_field_graduate", "yuan",
+    Outcome("average_cost_per_in_field_graduate", "yuan",
             "government spending over the last year / in-field graduates of the latest "
             "cohort (an average, not the cost of an additional one: see ecosim compare)"),
     # -- more outcomes (not headline) --

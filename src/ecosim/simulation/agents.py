@@ -116,6 +116,8 @@ class Government(mesa.Agent):
         ledger: cumulative spending per instrument (yuan).
         spent_step: spending per instrument in the current step (yuan).
         ration: share of budget-capped claims paid in the latest step (1 = all).
+        year_ration: the lower ration of the latest two steps (a year): claims come in
+            yearly waves (placements happen once a year), so yearly rules read this.
     """
 
     INSTRUMENTS: tuple[str, ...] = (
@@ -134,6 +136,7 @@ class Government(mesa.Agent):
         self.ledger = dict.fromkeys(self.INSTRUMENTS, 0.0)
         self.spent_step = dict.fromkeys(self.INSTRUMENTS, 0.0)
         self.ration = 1.0
+        self.year_ration = 1.0
 
     def pay(self, claims: dict[str, float], uncapped: dict[str, float]) -> float:
         """Pay this step's claims within the budget.
@@ -145,12 +148,14 @@ class Government(mesa.Agent):
             The ration factor applied (1 when the budget sufficed).
         """
         total = sum(claims.values())
+        previous = self.ration
         self.ration = 1.0 if total <= self.budget_per_step or total == 0 else (
             self.budget_per_step / total
         )
         self.spent_step = dict.fromkeys(self.INSTRUMENTS, 0.0)
         for name, amount in claims.items():
             self.spent_step[name] = amount * self.ration
+        self.year_ration = min(previous, self.ration)
         for name, amount in uncapped.items():
             self.spent_step[name] = amount
         for name, amount in self.spent_step.items():

@@ -97,14 +97,14 @@ def adapt_subsidy(model: Simulation) -> None:
     Raises the subsidy by ``adaptive_subsidy_step`` while participation is below
     ``participation_target`` and the budget paid every claim last semester; lowers it by
     the same step when participation exceeds the target by more than ``adaptive_band``
-    or the budget had to ration. Kept within the lever's declared range. Changes
+    or the budget had to ration in the last year. Kept within the lever's declared range. Changes
     ``model.policy.internship_subsidy`` only: the declared value stays as set.
     """
     p = model.p
     participation = model.current.get("participation_rate", np.nan)
     if np.isnan(participation):  # not measured yet
         return
-    rationed = model.government.ration < 1.0
+    rationed = model.government.year_ration < 1.0  # in either semester of the last year
     change = 0.0
     if participation < p.participation_target and not rationed:
         change = p.adaptive_subsidy_step

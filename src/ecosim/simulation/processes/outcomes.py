@@ -12,18 +12,23 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..constants import Constant
 from ..population import Status
 from ..state import SIZE_CLASSES
 from .curricula import alignment
 from .enrolment import update_prospects
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..constants import Constant
     from ..state import Simulation
 
 __all__ = ["CONSTANTS", "collect_data", "measure", "measure_cohort", "sector_rows"]
 
-CONSTANTS: tuple[Constant, ...] = ()
+CONSTANTS: tuple[Constant, ...] = (
+    Constant("adequate_fit", 0.5, 0.3, 0.7, "skill fit",
+             "skill fit at which in-field employment counts as skill-matched "
+             "(skill_matched_rate; the official in_field_rate does not use it)",
+             "assumption"),
+)
 
 
 def collect_data(model: Simulation) -> None:
@@ -119,7 +124,7 @@ def _money(model: Simulation) -> dict[str, float]:
     if started:
         led.spend_window = ([*led.spend_window, out["government_spending"]])[-2:]
     matched = model.book.stats["in_field_graduates"]
-    out["spending_per_in_field_graduate"] = (sum(led.spend_window) / matched
+    out["average_cost_per_in_field_graduate"] = (sum(led.spend_window) / matched
                                              if matched and matched == matched else np.nan)
     return out
 

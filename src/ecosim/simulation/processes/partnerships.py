@@ -140,7 +140,7 @@ def net_benefit_per_intern(model: Simulation, *, fit: np.ndarray,
         benefit = benefit * (p.perception_floor + (1 - p.perception_floor) * awareness)
     pay = p.intern_pay_share * wage_sem
     ip_loss = p.ip_risk_cost * f.ip_sensitivity * (1 - p.ip_protection) * exposure
-    support = (model.policy.internship_subsidy * model.government.ration
+    support = (model.policy.internship_subsidy * model.government.year_ration
                + p.tax_credit_rate * (pay + p.mentoring_cost) * f.certified)
     return benefit - pay - p.mentoring_cost - ip_loss - fixed_per_intern + support
 
@@ -150,7 +150,7 @@ def partnership_fixed_cost(model: Simulation, shared: np.ndarray, partnerships: 
     """A year's coordination cost of ``partnerships`` and net cost of sharing resources
     worth ``shared`` yuan a semester (the incentive refunds part of it), per firm."""
     p = model.p
-    incentive = p.resource_sharing_incentive * model.government.ration
+    incentive = p.resource_sharing_incentive * model.government.year_ration
     return 2.0 * (p.coordination_cost * partnerships + shared * (1.0 - incentive))
 
 
