@@ -124,7 +124,7 @@ def test_step_slider_reset_rebuilds_the_model_with_the_chosen_values() -> None:
     slider = _slider(rc, "internship_subsidy")
     slider.v_model = 5000.0
     assert state.params.value["internship_subsidy"] == 5000.0
-    assert state.model.value is first and first.policy.internship_subsidy == 0.0
+    assert state.model.value is first and first.p.internship_subsidy == 0.0
     assert state.pending() == ["internship_subsidy"]
     assert any("Press Reset" in str(getattr(w, "children", "")) for w in rc.find(v.Alert).widgets)
     assert "5,000" in _slider(rc, "internship_subsidy").label
@@ -138,7 +138,7 @@ def test_step_slider_reset_rebuilds_the_model_with_the_chosen_values() -> None:
     _button(rc, "Reset").click()
     new = state.model.value
     assert new is not first
-    assert new.steps == 0 and new.policy.internship_subsidy == 5000.0 and new.seed == 42
+    assert new.steps == 0 and new.p.internship_subsidy == 5000.0 and new.seed == 42
     assert new.p.n_enterprises == 100  # still classroom size
     assert state.pending() == []
     _button(rc, "Step").click()

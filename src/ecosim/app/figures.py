@@ -180,7 +180,7 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
             change = "measured after the first graduation"
         out.append(Headline(key, label, value, change, now))
     if model.p.participation_target > 0:  # the adaptive rule is on
-        now = float(model.policy.internship_subsidy)
+        now = float(model.p.internship_subsidy)
         d = now - float(model.params["internship_subsidy"])
         change = ("no change since the start" if abs(d) < 0.5 else
                   f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} yuan since the start")

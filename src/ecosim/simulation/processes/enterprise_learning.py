@@ -56,7 +56,7 @@ def realized_benefit(model: Simulation) -> tuple[np.ndarray, np.ndarray]:
     ration = model.government.ration
     realized = (n_i * (p.intern_productivity * wage_sem * mean_fit / p.reference_fit - pay
                        - p.mentoring_cost
-                       + model.policy.internship_subsidy * ration)
+                       + model.p.internship_subsidy * ration)
                 + f.hired_interns * p.recruitment_cost_months * ind.wage[k]
                 + shared * (p.resource_sharing_incentive * ration
                             - p.share_opportunity_cost)

@@ -46,7 +46,7 @@ def place_interns(model: Simulation) -> None:
     t.interns[:] = np.bincount(p_rows[p_rows >= 0], minlength=t.n)
     f.interns = np.bincount(pop.intern_host[interning], minlength=f.n)
     model.ledger.interns = int(interning.sum())
-    model.ledger.intern_claims = model.policy.internship_subsidy * model.ledger.interns
+    model.ledger.intern_claims = model.p.internship_subsidy * model.ledger.interns
 
 
 def _drop_lost_internships(model: Simulation, enrolled: np.ndarray) -> None:
@@ -72,7 +72,7 @@ def _fill_partnership_slots(model: Simulation, enrolled: np.ndarray,
                       minlength=t.n)
     n_part = t.per_firm()
     firm = t.firm[rows]
-    subsidy_boost = 1 + 0.5 * model.policy.internship_subsidy * model.government.ration / 10_000
+    subsidy_boost = 1 + 0.5 * model.p.internship_subsidy * model.government.ration / 10_000
     slots = np.floor(f.mentors[firm] * model.depth.slots[t.depth[rows]] * subsidy_boost
                      / np.maximum(n_part[firm], 1))
     free = np.maximum(np.maximum(slots, 1) - cur[rows], 0).astype(np.int64)

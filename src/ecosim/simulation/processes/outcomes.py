@@ -114,7 +114,7 @@ def _money(model: Simulation) -> dict[str, float]:
     for name, v in spend.items():
         out[f"spending_{name}"] = float(v) if started else 0.0
     out["budget_ration"] = float(gov.ration)
-    subsidy = model.policy.internship_subsidy
+    subsidy = model.p.internship_subsidy
     out["internship_subsidy_level"] = float(subsidy)
     if started:
         led.spend_window = ([*led.spend_window, out["government_spending"]])[-2:]

@@ -135,7 +135,7 @@ def expected_net_benefit(model: Simulation, depth: int = 1) -> np.ndarray:
     cost = cost + shared * (p.share_opportunity_cost - p.resource_sharing_incentive
                             * ration) / slots
     credit_prob = np.where(f.certified, 1.0, 0.0)
-    support = (model.policy.internship_subsidy * ration
+    support = (model.p.internship_subsidy * ration
                + p.tax_credit_rate * (pay + p.mentoring_cost) * credit_prob)
     net = perceived - cost + support
     return np.where(f.has_experience, 0.5 * net + 0.5 * f.experience, net)
@@ -148,7 +148,7 @@ def update_partnerships(model: Simulation) -> None:
     f.willingness = sigmoid(net / model.p.choice_noise)
     # Firms that would expect a gain even without the subsidy (its deadweight): the
     # subsidy enters both perception and experience once per intern.
-    f.unsubsidised_willing = (net - model.policy.internship_subsidy * model.government.ration
+    f.unsubsidised_willing = (net - model.p.internship_subsidy * model.government.ration
                               > 0)
     _age_break_deepen(model)
     _search_new_partners(model, f.willingness)
