@@ -216,6 +216,30 @@ def test_adaptive_rule_shows_the_subsidy_in_force() -> None:
     assert last.value == "1,000 yuan" and last.change == "▲ up 1,000 yuan since the start"
 
 
+def test_page_shows_the_policies_in_force() -> None:
+    """A scenario with a policy window: the panel lists it while it is in force only."""
+    from ecosim.app.figures import policies_in_force
+
+    state = DemoState.create("subsidy_ends")
+    assert state.pending() == []  # the scenario's windows are the running model's
+    box, rc = _render(state)
+    text = "In force: internship subsidy 3,000 yuan (years 1–5)"
+    assert not rc.find(children=[text]).widgets  # step 0: not yet in force
+    _button(rc, "Step").click()
+    rc.find(children=[text]).assert_single()
+    m = state.model.value
+    m.run(10)  # to step 11, year 6: the subsidy has ended
+    assert policies_in_force(m) == [] and m.p.internship_subsidy == 0.0
+    from ecosim import EcosystemModel
+
+    m = EcosystemModel(seed=1, n_schools=4, n_enterprises=60, cohort_size=300, policies=[
+        {"lever": "pilot_city", "value": True, "start": 1},
+        {"lever": "promotion_intensity", "value": 0.5, "start": 1, "end": 1, "ramp": 1}])
+    m.step()
+    assert policies_in_force(m) == ["pilot city on (from year 1)",
+                                    "promotion intensity 0.25 (year 1, ramp 1 year)"]
+
+
 # --------------------------------------------------------------------------------------
 # Offline assets
 # --------------------------------------------------------------------------------------

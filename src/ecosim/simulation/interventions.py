@@ -142,7 +142,8 @@ class PolicyWindow(Intervention):
             span = f"year {self.start}"
         else:
             span = f"years {self.start}–{self.end}"
-        return span + (f", ramp {self.ramp:g} years" if self.ramp else "")
+        unit = "year" if self.ramp == 1 else "years"
+        return span + (f", ramp {self.ramp:g} {unit}" if self.ramp else "")
 
     def as_dict(self) -> dict[str, Any]:
         """The window as a plain dict (JSON, ``mesa.batch_run``); ``end`` omitted if open."""
