@@ -405,3 +405,18 @@ def test_bad_policy_factors(tmp_path: Path, factor: str, spec: str, needle: str)
     with pytest.raises(ExperimentError) as e:
         load_experiment(path)
     assert needle in str(e.value), str(e.value)
+
+
+def test_batch_run_passes_windows_as_dicts() -> None:
+    """mesa.batch_run sweeps the elements of a list: each is one window (a dict) or a
+    list of windows."""
+    import mesa
+
+    on = {"lever": SUBSIDY, "value": 2000, "start": 1}
+    rows = mesa.batch_run(EcosystemModel, parameters={
+        **TINY, "seed": 1, "policies": [on, [on, {"lever": "pilot_city", "value": True,
+                                                  "start": 2}]]},
+        iterations=1, max_steps=3, number_processes=1, display_progress=False)
+    last = [r for r in rows if r["Step"] == 3]
+    assert len(last) == 2
+    assert all(r["internship_subsidy_level"] == 2000.0 for r in last)

@@ -348,12 +348,15 @@ def check_overlaps(windows: Sequence[PolicyWindow]) -> tuple[int, int] | None:
 def make_windows(policies: Sequence[Any], declaration: Mapping[str, Any],
                  suggest: Callable[[str, Any], str] = _suggest_none
                  ) -> tuple[PolicyWindow, ...]:
-    """Validate the model's ``policies`` keyword (windows or dicts).
+    """Validate the model's ``policies`` keyword (windows or dicts; one alone is allowed,
+    as ``mesa.batch_run`` passes each element of a list as its own value).
 
     Raises:
         ParameterError: ``policies[i]: ...`` (0-based) naming the field and the value.
     """
-    if isinstance(policies, Mapping | str | PolicyWindow):
+    if isinstance(policies, Mapping | PolicyWindow):  # one window (mesa.batch_run)
+        policies = [policies]
+    if isinstance(policies, str) or not isinstance(policies, Sequence):
         raise ParameterError("policies must be a sequence of policy windows, "
                              f"got {type(policies).__name__}")
     out = []
