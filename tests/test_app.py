@@ -124,7 +124,7 @@ def test_step_slider_reset_rebuilds_the_model_with_the_chosen_values() -> None:
     slider = _slider(rc, "internship_subsidy")
     slider.v_model = 5000.0
     assert state.params.value["internship_subsidy"] == 5000.0
-    assert state.model.value is first and first.policy.internship_subsidy == 0.0
+    assert state.model.value is first and first.p.internship_subsidy == 0.0
     assert state.pending() == ["internship_subsidy"]
     assert any("Press Reset" in str(getattr(w, "children", "")) for w in rc.find(v.Alert).widgets)
     assert "5,000" in _slider(rc, "internship_subsidy").label
@@ -138,7 +138,7 @@ def test_step_slider_reset_rebuilds_the_model_with_the_chosen_values() -> None:
     _button(rc, "Reset").click()
     new = state.model.value
     assert new is not first
-    assert new.steps == 0 and new.policy.internship_subsidy == 5000.0 and new.seed == 42
+    assert new.steps == 0 and new.p.internship_subsidy == 5000.0 and new.seed == 42
     assert new.p.n_enterprises == 100  # still classroom size
     assert state.pending() == []
     _button(rc, "Step").click()
@@ -214,6 +214,30 @@ def test_adaptive_rule_shows_the_subsidy_in_force() -> None:
     last = heads[-1]
     assert last.key == "internship_subsidy_level" and "90%" in last.label
     assert last.value == "1,000 yuan" and last.change == "▲ up 1,000 yuan since the start"
+
+
+def test_page_shows_the_policies_in_force() -> None:
+    """A scenario with a policy window: the panel lists it while it is in force only."""
+    from ecosim.app.figures import policies_in_force
+
+    state = DemoState.create("subsidy_ends")
+    assert state.pending() == []  # the scenario's windows are the running model's
+    box, rc = _render(state)
+    text = "In force: internship subsidy 3,000 yuan (years 1–5)"
+    assert not rc.find(children=[text]).widgets  # step 0: not yet in force
+    _button(rc, "Step").click()
+    rc.find(children=[text]).assert_single()
+    m = state.model.value
+    m.run(10)  # to step 11, year 6: the subsidy has ended
+    assert policies_in_force(m) == [] and m.p.internship_subsidy == 0.0
+    from ecosim import EcosystemModel
+
+    m = EcosystemModel(seed=1, n_schools=4, n_enterprises=60, cohort_size=300, policies=[
+        {"lever": "pilot_city", "value": True, "start": 1},
+        {"lever": "promotion_intensity", "value": 0.5, "start": 1, "end": 1, "ramp": 1}])
+    m.step()
+    assert policies_in_force(m) == ["pilot city on (from year 1)",
+                                    "promotion intensity 0.25 (year 1, ramp 1 year)"]
 
 
 # --------------------------------------------------------------------------------------

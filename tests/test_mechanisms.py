@@ -276,18 +276,18 @@ def test_fixed_subsidy_without_a_participation_target() -> None:
 def test_adaptive_rule_raises_the_subsidy_below_target_once_a_year() -> None:
     """Below the target with an ample budget: +adaptive_subsidy_step every odd step
     from step 3 (once a year, from the second year), never more. The rule moves the
-    subsidy in force (policy state); the declared lever keeps its value."""
+    subsidy in force (``model.p``); the declared lever (``model.params``) keeps its value."""
     m = make_model(participation_target=0.95, government_budget=500.0)
     levels = []
     for _ in range(9):
         m.step()
         assert m.government.ration == 1.0
-        levels.append(m.policy.internship_subsidy)
+        levels.append(m.p.internship_subsidy)
     steps_ = np.arange(1, 10)
     raises = np.maximum((steps_ - 1) // 2, 0)  # steps 3, 5, 7, 9 raise it
     np.testing.assert_allclose(levels, raises * m.p.adaptive_subsidy_step)
-    assert m.params["internship_subsidy"] == 0.0  # the chosen lever value is kept
-    assert m.p.internship_subsidy == 0.0
+    assert m.params["internship_subsidy"] == 0.0  # the declared value is kept
+    assert m.p.internship_subsidy == 4 * m.p.adaptive_subsidy_step  # the value in force
     np.testing.assert_allclose(m.outcomes_frame()["internship_subsidy_level"].iloc[1:], levels)
 
 
@@ -297,11 +297,11 @@ def test_adaptive_rule_lowers_the_subsidy_above_target_and_when_rationed() -> No
     above = make_model(participation_target=0.01, internship_subsidy=1500.0,
                        initial_partnerships=0.5, government_budget=500.0)
     above.run(9)
-    assert above.policy.internship_subsidy == 0.0 < above.params["internship_subsidy"]
+    assert above.p.internship_subsidy == 0.0 < above.params["internship_subsidy"]
     rationed = make_model(participation_target=0.95, internship_subsidy=1500.0,
                           government_budget=0.0, initial_partnerships=0.5)
     rationed.run(9)
-    assert rationed.policy.internship_subsidy == 0.0
+    assert rationed.p.internship_subsidy == 0.0
 
 
 def test_pilot_city_gets_central_co_funding() -> None:

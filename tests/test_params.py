@@ -27,6 +27,7 @@ from ecosim.params import (
     get_parameter,
     suggest,
 )
+from ecosim.simulation import interventions
 
 
 @pytest.mark.parametrize("name", list(PARAMETERS))
@@ -95,7 +96,8 @@ def test_model_signature_lists_every_parameter_with_its_default() -> None:
             continue
         assert prm.kind is not inspect.Parameter.VAR_POSITIONAL
         assert prm.default is not inspect.Parameter.empty, f"{name} has no default"
-    assert set(params) - {"self", "seed"} == set(PARAMETERS)
+    assert params["policies"].default == ()  # policy windows (ecosim.simulation.interventions)
+    assert set(params) - {"self", "seed", "policies"} == set(PARAMETERS)
 
 
 def test_default_model_takes_declared_defaults() -> None:
@@ -123,12 +125,18 @@ class _RecordingValues:
         return values[name]
 
 
+def _record_set_levers(model: EcosystemModel, **values: object) -> None:
+    """``interventions.set_levers`` for :class:`_RecordingValues` (not a dataclass)."""
+    model.p = _RecordingValues(**{**object.__getattribute__(model.p, "_values"), **values})
+
+
 def test_every_parameter_is_read_by_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
     """A declared parameter that no rule reads would be a dead slider (or a dead
     calibration constant): run the model with values that record every read."""
     import ecosim.simulation.model as model_module
 
     monkeypatch.setattr(model_module, "ParameterValues", _RecordingValues)
+    monkeypatch.setattr(interventions, "set_levers", _record_set_levers)
     _RecordingValues.read = set()
     # The optional branches: a technology shock, the adaptive rule pushing the subsidy
     # up (target out of reach) and down (target below participation).

@@ -259,8 +259,9 @@ UNCERTAINTIES: tuple[str, ...] = tuple(p.name for p in _UNCERTAINTIES)
 STRUCTURE: tuple[str, ...] = tuple(p.name for p in _STRUCTURE)
 CALIBRATION: tuple[str, ...] = tuple(p.name for p in _CALIBRATION)
 
-# The values of one run, read by the processes as ``model.p.<name>``: frozen, so a rule
-# that moves a lever during a run must keep its own policy state (model.policy).
+# The values in force of one run, read by the processes as ``model.p.<name>``: frozen;
+# an intervention that changes a lever during a run replaces the whole object
+# (dataclasses.replace, ecosim.simulation.interventions), model.params keeps the declared.
 ParameterValues = make_dataclass(
     "ParameterValues", [(name, p.type) for name, p in PARAMETERS.items()],
     frozen=True, slots=True)

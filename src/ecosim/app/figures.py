@@ -36,6 +36,7 @@ __all__ = [
     "SCHOOL_STYLE",
     "Headline",
     "headline_numbers",
+    "policies_in_force",
     "pretty",
     "network_png",
     "network_layout",
@@ -180,7 +181,7 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
             change = "measured after the first graduation"
         out.append(Headline(key, label, value, change, now))
     if model.p.participation_target > 0:  # the adaptive rule is on
-        now = float(model.policy.internship_subsidy)
+        now = float(model.p.internship_subsidy)
         d = now - float(model.params["internship_subsidy"])
         change = ("no change since the start" if abs(d) < 0.5 else
                   f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} yuan since the start")
@@ -188,6 +189,30 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
                             "Internship subsidy per intern, set by the adaptive rule "
                             f"(target {model.p.participation_target:.0%})",
                             f"{now:,.0f} yuan", change, now))
+    return out
+
+
+def _lever_value(model: EcosystemModel, lever: str, value: Any) -> str:
+    """A lever's value for people: ``3,000 yuan``, ``0.8``, ``on``."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    unit = model.declaration[lever].unit
+    if unit.startswith("yuan"):
+        return f"{value:,.0f} yuan"
+    if unit.startswith("million yuan"):
+        return f"{value:,.0f} million yuan"
+    return f"{value:,g}"
+
+
+def policies_in_force(model: EcosystemModel) -> list[str]:
+    """The policy windows in force at the model's current step, one line each, e.g.
+    ``internship subsidy 3,000 yuan (years 1–5)``; empty when none is."""
+    from ..simulation.interventions import windows_in_force
+
+    out = []
+    for window, value in windows_in_force(model):
+        name = window.lever.replace("_", " ")
+        out.append(f"{name} {_lever_value(model, window.lever, value)} ({window.years()})")
     return out
 
 

@@ -36,7 +36,7 @@ from ..experiments.scenario import Scenario, list_scenarios, load_scenario
 from ..params import PARAMETERS, Parameter, coerce_value, defaults
 from ..simulation.model import EcosystemModel
 from .assets import SCENARIO_ENV, configure_solara, ensure_offline_assets
-from .figures import CHARTS, FIGURES, headline_numbers, pretty
+from .figures import CHARTS, FIGURES, headline_numbers, policies_in_force, pretty
 
 __all__ = [
     "SLIDER_LEVERS",
@@ -312,8 +312,9 @@ class DemoState:
     def pending(self) -> list[str]:
         """Names of chosen values that the running model does not use yet."""
         m = self.model.value
+        running = {**m.params, "policies": [w.as_dict() for w in m.policies]}
         out = [k for k, v in self.params.value.items()
-               if k != "seed" and not _close(m.params.get(k), v)]
+               if k != "seed" and not _close(running.get(k), v)]
         if int(self.params.value.get("seed", m.seed)) != m.seed:
             out.append("seed")
         return out
@@ -388,10 +389,13 @@ def HeadlinePanel(model: EcosystemModel, lock: Any) -> None:
     with lock:
         steps = model.steps
         heads = headline_numbers(model)
+        in_force = policies_in_force(model)
     year = steps / 2
     with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
         solara.Text(f"Semester {steps}", classes=["ecosim-step"])
         solara.Text(f"({year:g} years simulated)")
+    if in_force:
+        solara.Text("In force: " + "; ".join(in_force), classes=["ecosim-in-force"])
     with solara.Div(classes=["ecosim-tiles"]):
         for h in heads:
             solara.HTML(tag="div", classes=["ecosim-tile"], unsafe_innerHTML=(

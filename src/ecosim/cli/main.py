@@ -55,7 +55,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     sc = apply_overrides(load_scenario(args.scenario), args.set)
-    print(f"{sc.path}: ok — scenario '{sc.name}', {len(sc.params)} parameters set, "
+    windows = f", {len(sc.policies)} policy windows" if sc.policies else ""
+    print(f"{sc.path}: ok — scenario '{sc.name}', {len(sc.params)} parameters set{windows}, "
           f"{sc.steps} steps, seed {sc.seed}, hash {sc.content_hash}")
     return 0
 
@@ -122,16 +123,23 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("scenario", help="scenario file or shipped name (e.g. baseline)")
     r.add_argument("--seed", type=non_negative_int, help="random seed (default: the scenario's)")
     r.add_argument("--steps", type=positive_int, help="semesters to run")
-    r.add_argument("--set", action="append", metavar="NAME=VALUE",
+    r.add_argument("--set", action="append", metavar="NAME=VALUE[@YEARS]",
                    help="override any declared parameter, e.g. internship_subsidy=3000 "
-                        "(repeatable; see 'ecosim levers --all')")
+                        "(repeatable; see 'ecosim levers --all'); or change a lever "
+                        "during the run with a policy window: NAME=VALUE@START-END "
+                        "(reported years START to END, inclusive), NAME=VALUE@START- "
+                        "(from year START on), NAME=VALUE@YEAR (one year), optional "
+                        "/RAMP (years to reach VALUE linearly), e.g. "
+                        "internship_subsidy=3000@1-5, internship_subsidy=0@6-, "
+                        "promotion_intensity=0.8@3-8/2")
     r.add_argument("--out", help="output folder (default results/<scenario>)")
     r.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     r.set_defaults(func=cmd_run)
 
     v = sub.add_parser("validate", help="check a scenario file without running it")
     v.add_argument("scenario")
-    v.add_argument("--set", action="append", metavar="NAME=VALUE")
+    v.add_argument("--set", action="append", metavar="NAME=VALUE[@YEARS]",
+                   help="as for 'ecosim run' (also policy windows, NAME=VALUE@START-END)")
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("scenarios", help="list shipped scenarios")

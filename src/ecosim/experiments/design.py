@@ -27,6 +27,14 @@ design and the outcomes to record::
     [factors.internship_subsidy]
     bounds = [0, 5000]          # or: values = [0, 1000, 5000]; empty = declared range
 
+    [factors."policy.internship_subsidy.start"]   # a [[policy]] window of the scenario
+    bounds = [2, 6]             # its start year (integer, 1 .. the window's end)
+    # "policy.LEVER.value" varies the window's value (within the lever's declared range)
+
+A ``policy.LEVER.FIELD`` factor (``FIELD`` = ``value`` or ``start``) refers to the one
+``[[policy]]`` window on ``LEVER`` in the base scenario (an error if it has none or
+several); :func:`point_params` puts the sampled value into that window.
+
 Everything is checked against the declaration; errors are :class:`ExperimentError`
 (a :class:`~ecosim.experiments.scenario.ScenarioError`) with one line naming the file, the field,
 the value and what is allowed.
@@ -48,9 +56,11 @@ the experiment seed and the run's id, never on the order in which runs finish.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +99,8 @@ __all__ = [
     "build_plan",
     "interleaved_order",
     "run_seed",
+    "point_params",
+    "POLICY_FIELDS",
 ]
 
 METHODS = ("grid", "lhs", "random", "sobol", "morris")
@@ -96,6 +108,8 @@ TOP_KEYS = {"name", "description", "scenario", "steps", "replications", "seed", 
             "series", "seeding", "design", "set", "factors", "horizons"}
 DESIGN_KEYS = {"method", "n", "second_order", "num_levels", "seed"}
 FACTOR_KEYS = {"bounds", "values"}
+#: Fields of a policy window that can be a factor (``policy.LEVER.FIELD``).
+POLICY_FIELDS = ("value", "start")
 SEEDINGS = ("common", "independent")
 MAX_RUNS = 10_000_000
 
@@ -220,6 +234,10 @@ class Experiment:
         """Model keyword arguments shared by every run (scenario + ``[set]``)."""
         return self.scenario.model_kwargs()
 
+    def point_params(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Model keyword arguments of one design point (see :func:`point_params`)."""
+        return point_params(self.base_params(), values)
+
     def n_points(self) -> int:
         """Number of design points the sampler will produce."""
         D = len(self.factors)
@@ -297,13 +315,60 @@ def _typed(path: Path, where: str, p: Parameter, value: Any) -> Any:
         raise _err(path, f"{where} {e}") from None
 
 
-def _factor(path: Path, name: str, spec: Any) -> Factor:
+def point_params(base: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Model keyword arguments: ``base`` with a design point's factor ``values``.
+
+    A ``policy.LEVER.FIELD`` factor sets ``FIELD`` of the window on ``LEVER`` in
+    ``base["policies"]`` (a list of window dicts); any other factor is a parameter.
+    """
+    params = dict(base)
+    fields: dict[str, dict[str, Any]] = {}
+    for name, value in values.items():
+        if name.startswith("policy."):
+            _, lever, key = name.split(".")
+            fields.setdefault(lever, {})[key] = value
+        else:
+            params[name] = value
+    if fields:
+        params["policies"] = [{**w, **fields.get(w["lever"], {})}
+                              for w in params.get("policies", [])]
+    return params
+
+
+def _policy_parameter(path: Path, name: str, scenario: Scenario) -> Parameter:
+    """The declaration of a ``policy.LEVER.FIELD`` factor, from the scenario's window."""
+    where = f"[factors.\"{name}\"]"
+    parts = name.split(".")
+    if len(parts) != 3 or parts[2] not in POLICY_FIELDS:
+        raise _err(path, f"{where} unknown factor '{name}': a policy factor is "
+                         "policy.LEVER.FIELD with FIELD one of " + ", ".join(POLICY_FIELDS))
+    lever, key = parts[1], parts[2]
+    windows = [w for w in scenario.policies if w.lever == lever]
+    if len(windows) != 1:
+        have = sorted({w.lever for w in scenario.policies}) or ["none"]
+        raise _err(path, f"{where} the base scenario has {len(windows)} [[policy]] windows "
+                         f"on '{lever}'{suggest(lever, have)}: a policy factor needs exactly "
+                         f"one (windows on: {', '.join(have)})")
+    w = windows[0]
+    if key == "value":
+        return dataclasses.replace(PARAMETERS[lever], name=name)
+    high = w.end if w.end is not None else MAX_STEPS // 2
+    return Parameter(name, "lever", int, w.start, 1, high, "year",
+                     f"start year of the {lever} window (its end: "
+                     f"{'open' if w.end is None else w.end})")
+
+
+def _factor(path: Path, name: str, spec: Any, scenario: Scenario | None = None) -> Factor:
     where = f"[factors.{name}]"
-    if name not in PARAMETERS:
+    if name.startswith("policy.") and scenario is not None:
+        p = _policy_parameter(path, name, scenario)
+    elif name not in PARAMETERS:
         raise _err(path, f"{where} unknown factor '{name}'{suggest(name, PARAMETERS)}; "
                          "allowed: a declared lever, uncertainty or structure parameter "
-                         "(ecosim levers --all)")
-    p = PARAMETERS[name]
+                         "(ecosim levers --all), or policy.LEVER.value / "
+                         "policy.LEVER.start for a [[policy]] window of the scenario")
+    else:
+        p = PARAMETERS[name]
     if not isinstance(spec, dict):
         raise _err(path, f"{where} must be a table with 'bounds' or 'values'")
     for key in spec:
@@ -359,7 +424,7 @@ def load_experiment(path: str | Path) -> Experiment:
     scenario = _resolve_scenario(path, data["scenario"])
     fixed = _fixed_values(path, data)
     scenario = scenario.with_overrides(fixed)
-    factors = _factors(path, data, fixed)
+    factors = _factors(path, data, fixed, scenario)
     design, method, n, second, num_levels = _design_settings(path, data, factors)
     steps = _int_field(path, "steps", data.get("steps", scenario.steps), 1, MAX_STEPS)
     reps = _int_field(path, "replications", data.get("replications", 1), 1, 100_000)
@@ -427,13 +492,14 @@ def _fixed_values(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return fixed
 
 
-def _factors(path: Path, data: dict[str, Any], fixed: dict[str, Any]) -> list[Factor]:
+def _factors(path: Path, data: dict[str, Any], fixed: dict[str, Any],
+             scenario: Scenario | None = None) -> list[Factor]:
     """The ``[factors.NAME]`` tables (none of them also fixed in ``[set]``)."""
     factors_t = data.get("factors")
     if not isinstance(factors_t, dict) or not factors_t:
         raise _err(path, "no factors: expected at least one [factors.NAME] table, "
                          "e.g. [factors.internship_subsidy] bounds = [0, 5000]")
-    factors = [_factor(path, name, spec) for name, spec in factors_t.items()]
+    factors = [_factor(path, name, spec, scenario) for name, spec in factors_t.items()]
     for f in factors:
         if f.name in fixed:
             raise _err(path, f"[factors.{f.name}] is also fixed in [set]: choose one")

@@ -100,6 +100,7 @@ def simulate(scenario: Scenario, seed: int | None = None, steps: int | None = No
         **versions(),
         "runtime_seconds": round(time.perf_counter() - t0, 3),
         "parameters": dict(model.params),
+        "policies": [w.as_dict() for w in model.policies],
         "final_year": final_year_summary(outcomes),
         "accounting": model.accounting(),
     }

@@ -21,6 +21,18 @@ A scenario file looks like::
     [calibration]                  # the constants inside the rules (ecosim levers --all)
     hire_threshold = 0.36
 
+    [[policy]]                     # a policy window: a lever changes during the run
+    lever = "internship_subsidy"
+    value = 3000
+    start = 1                      # first reported year (year y = semesters 2y-1, 2y)
+    end = 5                        # last year, inclusive (omit: to the end of the run)
+    ramp = 0                       # optional: years to move linearly to the value
+
+Policy windows (:class:`~ecosim.simulation.interventions.PolicyWindow`) are inherited
+through ``extends``: a child's windows are added to its parent's, unless the child says
+``replace_policies = true``, which drops every inherited window first. Windows on one
+lever must not overlap (across the whole chain).
+
 Every key is checked against the one declaration in :mod:`ecosim.params`. Errors are
 raised as :class:`ScenarioError` with one line naming the file, the field, the value
 and what is allowed.
@@ -30,6 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +50,7 @@ from typing import Any
 
 from ..errors import ParameterError, ScenarioError
 from ..params import PARAMETERS, coerce_value, suggest
+from ..simulation.interventions import PolicyWindow, check_overlaps, make_window
 
 __all__ = [
     "Scenario",
@@ -48,11 +62,13 @@ __all__ = [
     "apply_overrides",
     "parse_set",
     "read_toml",
+    "parse_window",
 ]
 
 SECTIONS = {"levers": "lever", "uncertainties": "uncertainty", "structure": "structure",
             "calibration": "calibration"}
-TOP_KEYS = {"name", "description", "extends", "steps", "seed", *SECTIONS}
+TOP_KEYS = {"name", "description", "extends", "steps", "seed", "policy", "replace_policies",
+            *SECTIONS}
 DEFAULT_STEPS = 30
 DEFAULT_SEED = 1
 MAX_STEPS = 1_000
@@ -69,6 +85,7 @@ class Scenario:
         steps: number of semesters to run.
         seed: default seed.
         path: file it was loaded from (``None`` when built in code).
+        policies: policy windows (``[[policy]]`` entries and ``--set name=value@years``).
     """
 
     name: str
@@ -77,21 +94,37 @@ class Scenario:
     steps: int = DEFAULT_STEPS
     seed: int = DEFAULT_SEED
     path: Path | None = None
+    policies: tuple[PolicyWindow, ...] = ()
 
     def model_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for :class:`ecosim.EcosystemModel` (seed excluded)."""
-        return dict(self.params)
+        """Keyword arguments for :class:`ecosim.EcosystemModel` (seed excluded).
+
+        Policy windows, if any, are passed as ``policies``: a list of plain dicts (JSON,
+        picklable), which the model validates again.
+        """
+        kwargs = dict(self.params)
+        if self.policies:
+            kwargs["policies"] = [w.as_dict() for w in self.policies]
+        return kwargs
 
     @property
     def content_hash(self) -> str:
-        """SHA-256 (first 16 hex digits) of the resolved parameters and steps."""
-        blob = json.dumps({"params": self.params, "steps": self.steps}, sort_keys=True)
+        """SHA-256 (first 16 hex digits) of the resolved parameters, policies and steps."""
+        content: dict[str, Any] = {"params": self.params, "steps": self.steps}
+        if self.policies:  # (a scenario without windows keeps its hash of old)
+            content["policies"] = [w.as_dict() for w in self.policies]
+        blob = json.dumps(content, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
         """Return a copy with some parameters changed (values already validated)."""
         return Scenario(self.name, self.description, {**self.params, **overrides},
-                        self.steps, self.seed, self.path)
+                        self.steps, self.seed, self.path, self.policies)
+
+    def with_policies(self, policies: tuple[PolicyWindow, ...]) -> Scenario:
+        """Return a copy whose policy windows are ``policies`` (already validated)."""
+        return Scenario(self.name, self.description, dict(self.params), self.steps,
+                        self.seed, self.path, tuple(policies))
 
 
 def _project_root() -> Path:
@@ -193,7 +226,7 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
             raise ScenarioError(
                 f"{path}: unknown top-level key '{key}'{hint}; allowed: "
                 + ", ".join(sorted(TOP_KEYS)))
-    merged: dict[str, Any] = {"params": {}}
+    merged: dict[str, Any] = {"params": {}, "policies": []}
     if "extends" in data:
         parent = data["extends"]
         if not isinstance(parent, str):
@@ -229,7 +262,45 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
                     f"{path}: [{section}] {key} is a {PARAMETERS[key].kind}, "
                     f"put it under [{right}]")
             merged["params"][key] = _check_value(path, section, key, value)
+    _merge_policies(path, data, merged)
     return merged
+
+
+def _merge_policies(path: Path, data: dict[str, Any], merged: dict[str, Any]) -> None:
+    """Add this file's ``[[policy]]`` windows to the inherited ones (or replace them).
+
+    ``merged["policies"]`` holds ``(file, entry number, window)``, entries counted from 1.
+    """
+    replace = data.get("replace_policies", False)
+    if not isinstance(replace, bool):
+        raise ScenarioError(f"{path}: replace_policies = {replace!r} is not allowed: "
+                            "expected true or false")
+    if replace:
+        merged["policies"] = []
+    entries = data.get("policy", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ScenarioError(f"{path}: policy = {entries!r} is not allowed: expected "
+                            "[[policy]] tables (lever, value, start, optional end, ramp)")
+    for n, entry in enumerate(entries, start=1):
+        where = f"{path}: [[policy]] entry {n}:"
+        name = entry.get("lever")
+        lever = PARAMETERS.get(name) if isinstance(name, str) else None
+        if lever and isinstance(entry.get("value"), str) and lever.type is not str:
+            raise ScenarioError(f"{where} value = {entry['value']!r} has the wrong type: "
+                                f"expected {lever.allowed()}")
+        try:
+            window = make_window(entry, PARAMETERS, suggest)
+        except ParameterError as e:
+            raise ScenarioError(f"{where} {e}") from None
+        merged["policies"].append((path, n, window))
+        clash = check_overlaps([w for _, _, w in merged["policies"]])
+        if clash:
+            opath, on, other = merged["policies"][clash[0]]
+            other_at = f"entry {on}" + ("" if opath == path else f" of {opath}")
+            raise ScenarioError(
+                f"{where} start = {window.start}, end = {window.end}: the "
+                f"{window.lever} window ({window.years()}) overlaps [[policy]] {other_at} "
+                f"({other.years()}): windows on one lever must not overlap")
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -247,6 +318,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         steps=merged.get("steps", DEFAULT_STEPS),
         seed=merged.get("seed", DEFAULT_SEED),
         path=path,
+        policies=tuple(w for _, _, w in merged["policies"]),
     )
 
 
@@ -264,25 +336,95 @@ def list_scenarios() -> list[Scenario]:
     return list(seen.values())
 
 
-def parse_set(items: list[str] | None) -> dict[str, Any]:
-    """Parse ``--set name=value`` items into validated, typed overrides."""
+_WINDOW = re.compile(r"^(?P<value>[^@]*)@(?P<start>\d+)(?P<dash>-(?P<end>\d+)?)?"
+                     r"(?:/(?P<ramp>\d+(?:\.\d+)?))?$")
+WINDOW_SYNTAX = ("NAME=VALUE@START-END (years START to END), NAME=VALUE@START- (from "
+                 "year START on), NAME=VALUE@YEAR (one year); add /RAMP for a ramp in "
+                 "years, e.g. internship_subsidy=3000@3-8/2")
+
+
+def parse_window(item: str) -> PolicyWindow:
+    """Parse a ``--set`` policy window, e.g. ``internship_subsidy=3000@1-5``.
+
+    Syntax (years are reported years, ``END`` inclusive)::
+
+        NAME=VALUE@START-END    from year START to year END
+        NAME=VALUE@START-       from year START to the end of the run
+        NAME=VALUE@YEAR         in year YEAR only
+        ...[/RAMP]              move to VALUE linearly over RAMP years
+
+    Raises:
+        ScenarioError: one line naming the item and what is allowed.
+    """
+    name, text = (s.strip() for s in item.split("=", 1))
+    m = _WINDOW.match(text.replace(" ", ""))
+    if not m:
+        raise ScenarioError(f"--set {item}: not a policy window; expected {WINDOW_SYNTAX}")
+    start = int(m["start"])
+    end = start if not m["dash"] else (int(m["end"]) if m["end"] else None)
+    entry: dict[str, Any] = {"lever": name, "value": m["value"], "start": start, "end": end}
+    if m["ramp"]:
+        entry["ramp"] = float(m["ramp"])
+    try:
+        return make_window(entry, PARAMETERS, suggest)
+    except ParameterError as e:
+        raise ScenarioError(f"--set {item}: {e}") from None
+
+
+def _split_set(items: list[str] | None) -> tuple[dict[str, Any], list[tuple[str, PolicyWindow]]]:
+    """``--set`` items: plain overrides, and policy windows with their item text."""
     out: dict[str, Any] = {}
+    windows: list[tuple[str, PolicyWindow]] = []
     for item in items or []:
         if "=" not in item:
             raise ScenarioError(
-                f"--set {item!r}: expected name=value, e.g. internship_subsidy=3000")
+                f"--set {item!r}: expected name=value, e.g. internship_subsidy=3000, or a "
+                f"policy window, {WINDOW_SYNTAX}")
         name, value = (s.strip() for s in item.split("=", 1))
         if name not in PARAMETERS:
             raise ScenarioError(
                 f"--set {item}: unknown parameter '{name}'{suggest(name, PARAMETERS)}; "
                 "run 'ecosim levers' for the list")
+        if "@" in value:
+            windows.append((item, parse_window(item)))
+            continue
         try:
             out[name] = coerce_value(PARAMETERS[name], value)
         except ParameterError as e:
             raise ScenarioError(f"--set {item}: {e}") from None
+    return out, windows
+
+
+def parse_set(items: list[str] | None) -> dict[str, Any]:
+    """Parse ``--set name=value`` items into validated, typed overrides (no windows)."""
+    out, windows = _split_set(items)
+    if windows:
+        raise ScenarioError(f"--set {windows[0][0]}: a policy window (name=value@years) is "
+                            "allowed only with 'ecosim run' and 'ecosim validate'; put it in "
+                            "the scenario file as a [[policy]] table")
     return out
 
 
 def apply_overrides(scenario: Scenario, items: list[str] | None) -> Scenario:
-    """Scenario with ``--set`` overrides applied."""
-    return scenario.with_overrides(parse_set(items)) if items else scenario
+    """Scenario with ``--set`` overrides and policy windows applied.
+
+    Windows given with ``--set`` are added to the scenario's (they must not overlap
+    them).
+    """
+    if not items:
+        return scenario
+    out, windows = _split_set(items)
+    scenario = scenario.with_overrides(out)
+    if not windows:
+        return scenario
+    merged = [*scenario.policies]
+    for item, window in windows:
+        merged.append(window)
+        clash = check_overlaps(merged)
+        if clash:
+            raise ScenarioError(
+                f"--set {item}: the {window.lever} window ({window.years()}) overlaps "
+                f"the window {merged[clash[0]].lever} ({merged[clash[0]].years()}) already set: "
+                "windows on one lever must not "
+                "overlap")
+    return scenario.with_policies(tuple(merged))

@@ -51,7 +51,14 @@ import pandas as pd
 import pyarrow as pa
 
 from ..params import PARAMETERS
-from .design import Experiment, build_plan, load_experiment, salib_problem, sample_design
+from .design import (
+    Experiment,
+    build_plan,
+    load_experiment,
+    point_params,
+    salib_problem,
+    sample_design,
+)
 from .horizons import policy_start_year
 from .runner import final_year_summary, versions
 from .store import (
@@ -574,8 +581,8 @@ def _tasks(exp: Experiment, plan: pd.DataFrame, todo: np.ndarray) -> Iterator[Ru
     names = exp.factor_names
     sub = plan.iloc[todo]
     for row in sub.itertuples(index=False):
-        d = row._asdict()
-        params = {**base, **{f: _native(d[f]) for f in names}}
+        d = dict(zip(sub.columns, row, strict=True))  # (factor names may hold dots)
+        params = point_params(base, {f: _native(d[f]) for f in names})
         yield RunTask(int(d["run_id"]), int(d["point_id"]), int(d["replication"]),
                       int(d["seed"]), exp.steps, params, exp.outcomes, exp.series)
 

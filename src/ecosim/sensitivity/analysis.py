@@ -48,7 +48,8 @@ def _problem_from_meta(meta: dict[str, Any], X: np.ndarray) -> dict[str, Any]:
             bounds.append([0.0, float(len(desc.strip("{}").split(",")))])
         elif m:
             lo, hi = float(m.group(1)), float(m.group(2))
-            if name in PARAMETERS and PARAMETERS[name].type is int:
+            if (name in PARAMETERS and PARAMETERS[name].type is int
+                    or name.startswith("policy.") and name.endswith(".start")):
                 hi += 1.0
             bounds.append([lo, hi])
         else:  # pragma: no cover - unknown description: the data's range

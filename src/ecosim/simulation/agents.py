@@ -130,13 +130,19 @@ class Government(mesa.Agent):
         "career_services",
     )
 
-    def __init__(self, model: EcosystemModel, budget_per_year: float) -> None:
+    def __init__(self, model: EcosystemModel) -> None:
         super().__init__(model)
-        self.budget_per_step = budget_per_year / 2.0
         self.ledger = dict.fromkeys(self.INSTRUMENTS, 0.0)
         self.spent_step = dict.fromkeys(self.INSTRUMENTS, 0.0)
         self.ration = 1.0
         self.year_ration = 1.0
+
+    @property
+    def budget_per_step(self) -> float:
+        """This semester's budget from the levers in force (yuan): half the yearly
+        ``government_budget``; pilot cities get central co-funding (× 1.5, ODD §7.2)."""
+        p = self.model.p
+        return p.government_budget * 1e6 * (1.5 if p.pilot_city else 1.0) / 2.0
 
     def pay(self, claims: dict[str, float], uncapped: dict[str, float]) -> float:
         """Pay this step's claims within the budget.

@@ -12,6 +12,7 @@ holding its own ledger.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..params import OUTCOMES, PARAMETERS, ParameterError, ParameterValues, coerce_value, suggest
-from . import setup
+from . import interventions, setup
 from .agents import Enterprise, Government, School
 from .partnerships import PartnershipTable
 from .population import Status, StudentPopulation
@@ -28,7 +29,7 @@ from .processes import outcomes
 from .processes.partnerships import depth_table
 from .schedule import SCHEDULE
 from .sectors import sector_set
-from .state import CohortBook, Flows, Ledger, PolicyState
+from .state import CohortBook, Flows, Ledger
 
 __all__ = ["EcosystemModel"]
 
@@ -45,15 +46,18 @@ class EcosystemModel(mesa.Model):
     :mod:`ecosim.params`), so ``EcosystemModel()`` runs and ``mesa.batch_run`` or
     SolaraViz can build it from flat keyword arguments. ``seed`` seeds the one random
     generator of the run (``self.rng``); the same parameters and seed give identical
-    results.
+    results. ``policies`` are policy windows (:class:`~ecosim.simulation.interventions.
+    PolicyWindow`, or dicts of their fields) that change levers during the run.
 
     Attributes:
         params: the declared value of every parameter (never changed by a run).
-        p: the same values, read-only, as attributes (``model.p.internship_subsidy``).
+        p: the values in force, read-only, as attributes (``model.p.internship_subsidy``);
+            replaced whenever an intervention changes a lever (ODD §7.2).
+        policies: the validated policy windows.
+        interventions: the rules applied at the start of every step (windows, the
+            adaptive rule), see :mod:`ecosim.simulation.interventions`.
         spinup: unreported semesters run at construction (``spinup_steps``), numbered
             ``-spinup + 1 .. 0``; reported steps are 1, 2, ... (``steps``, ``time``).
-        policy: values in force of levers a rule moves during the run
-            (:class:`~ecosim.simulation.state.PolicyState`).
         sectors: the region's sectors; ``industry`` their state (frontier, demand).
         firms: the enterprise table (one row per :class:`Enterprise`).
         schools: the school table (one row per :class:`School`).
@@ -69,22 +73,26 @@ class EcosystemModel(mesa.Model):
     declaration = PARAMETERS
     outcome_names: tuple[str, ...] = tuple(OUTCOMES)
 
-    def __init__(self, seed: int | None = None, **params: Any) -> None:
+    def __init__(self, seed: int | None = None,
+                 policies: Sequence[interventions.PolicyWindow | dict[str, Any]] = (),
+                 **params: Any) -> None:
         values = self._declared_values(params)
+        windows = interventions.make_windows(policies, PARAMETERS, suggest)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**63))
         super().__init__(rng=np.random.default_rng(np.random.SeedSequence(int(seed))))
         self.seed = int(seed)
         self.params = values
-        self.p = ParameterValues(**values)
-        self.policy = PolicyState(internship_subsidy=self.p.internship_subsidy)
+        self.spinup = int(values.get("spinup_steps", 0))
+        self.p = ParameterValues(**interventions.initial_values(values, PARAMETERS,
+                                                                self.spinup))
+        self.policies = windows
+        self.interventions = interventions.build_interventions(windows, PARAMETERS)
         self.depth = depth_table(self.p)
         self.sectors = sector_set(self.p.region)
         self.K = len(self.sectors)
         self.industry = setup.make_sector_table(self)
-        # Pilot cities get central co-funding (ODD §7.2).
-        self.government = Government(self, self.p.government_budget * 1e6 * (
-            1.5 if self.p.pilot_city else 1.0))
+        self.government = Government(self)  # its budget follows the levers in force
         self.firms = setup.make_enterprises(self)
         self.enterprise_agents = [Enterprise(self, i) for i in range(self.firms.n)]
         self.schools = setup.make_schools(self)
@@ -102,8 +110,9 @@ class EcosystemModel(mesa.Model):
         self.sector_records: list[dict[str, Any]] = []
         # Spin-up: steps -spinup+1 .. 0 run unreported; step 0 (the last of them, or the
         # initial state without a spin-up) is row 0 of the outcomes.
-        self.spinup = self.p.spinup_steps
         self.steps = -self.spinup
+        for intervention in self.interventions:
+            intervention.initialize(self)
         self.collect_data()
         for _ in range(self.spinup):
             self.step()
@@ -143,7 +152,9 @@ class EcosystemModel(mesa.Model):
     # The schedule (DESIGN §4, ODD §3)
     # ==================================================================================
     def step(self) -> None:
-        """Advance one semester: the processes of the schedule that are due, in order."""
+        """Advance one semester: interventions, then the processes that are due, in order."""
+        for intervention in self.interventions:
+            intervention.apply(self)
         self.ledger.start_step()
         for process in SCHEDULE:
             if process.due(self.steps):
@@ -189,7 +200,8 @@ class EcosystemModel(mesa.Model):
 # and mesa.batch_run see every parameter as a keyword with its default.
 EcosystemModel.__init__.__signature__ = inspect.Signature(
     [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-     inspect.Parameter("seed", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)]
+     inspect.Parameter("seed", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
+     inspect.Parameter("policies", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=())]
     + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=p.default,
                          annotation=p.type.__name__) for name, p in PARAMETERS.items()]
 )

@@ -11,8 +11,6 @@ reads and writes named arrays instead of loose model attributes:
   short windows outcomes are averaged over;
 - :class:`CohortBook` — where every entrant went, cohorts awaiting measurement, and
   what entrants perceive of each track and programme;
-- :class:`PolicyState` — the value in force of each lever a rule moves during a run
-  (the declared value in ``model.params`` never changes).
 
 Students live in :class:`ecosim.simulation.population.StudentPopulation`; partnerships
 in :class:`ecosim.simulation.partnerships.PartnershipTable`. :class:`Simulation` is the
@@ -40,7 +38,6 @@ __all__ = [
     "Flows",
     "Ledger",
     "CohortBook",
-    "PolicyState",
     "DepthTable",
     "PLACEMENT_KINDS",
     "Simulation",
@@ -316,18 +313,6 @@ class CohortBook:
         self.prospects = np.full(self.n_sectors, 0.7)
 
 
-@dataclass(eq=False)
-class PolicyState:
-    """Values in force of levers that a rule moves during a run.
-
-    Attributes:
-        internship_subsidy: internship subsidy in force (yuan/intern/semester); starts
-            at the declared value, moved only by the adaptive rule.
-    """
-
-    internship_subsidy: float
-
-
 @dataclass(frozen=True, eq=False)
 class DepthTable:
     """Per-depth coefficients of partnerships (index 0 unused, 1–3 the depths)."""
@@ -356,7 +341,8 @@ class Simulation(Protocol):
     pop: StudentPopulation
     ledger: Ledger
     book: CohortBook
-    policy: PolicyState
+    policies: tuple[Any, ...]
+    time: int
     government: Any
     current: dict[str, float]
     declaration: dict[str, Any]

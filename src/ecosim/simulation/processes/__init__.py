@@ -7,6 +7,7 @@ is data: :data:`ecosim.simulation.schedule.SCHEDULE`.
 
 from __future__ import annotations
 
+from .. import interventions
 from ..constants import Constant
 from . import (
     curricula,
@@ -24,13 +25,16 @@ from . import (
     technology,
 )
 
-__all__ = ["MODULES", "CONSTANTS", "CONSTANT_PROCESS"]
+__all__ = ["MODULES", "CONSTANTS", "CONSTANT_PROCESS", "interventions"]
 
 # In the order of the schedule (ODD §7.1–7.13).
 MODULES = (technology, government, partnerships, sharing, teachers, curricula, internships,
            learning, graduation, labour_market, enrolment, enterprise_learning, outcomes)
 
-CONSTANTS: tuple[Constant, ...] = tuple(c for m in MODULES for c in m.CONSTANTS)
-# Constant name → the process module that declares (and uses) it, e.g. "partnerships".
+# Modules declaring constants: the processes, and the interventions (the adaptive rule's
+# constants, which used to belong to the government process, keep their place).
+_DECLARING = (*MODULES[:2], interventions, *MODULES[2:])
+CONSTANTS: tuple[Constant, ...] = tuple(c for m in _DECLARING for c in m.CONSTANTS)
+# Constant name → the module that declares (and uses) it, e.g. "partnerships".
 CONSTANT_PROCESS: dict[str, str] = {c.name: m.__name__.rsplit(".", 1)[-1]
-                                    for m in MODULES for c in m.CONSTANTS}
+                                    for m in _DECLARING for c in m.CONSTANTS}

@@ -5,8 +5,9 @@ offset for certified integration enterprises, promotion where enterprises "lack 
 understanding" (§2), a cooperation platform ("informatization", §4.3), teacher practice
 (§4.3) and career services (§4.1). Claims are rationed when the budget runs out.
 
-The optional adaptive rule (DESIGN §3) moves the internship subsidy in force
-(``model.policy``), never the declared lever (ODD §7.2).
+The optional adaptive rule (DESIGN §3) is an intervention
+(:class:`ecosim.simulation.interventions.AdaptiveSubsidy`, ODD §7.2); its constants
+``adaptive_subsidy_step`` and ``adaptive_band`` are declared with it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..population import Status
 if TYPE_CHECKING:  # pragma: no cover
     from ..state import Simulation
 
-__all__ = ["CONSTANTS", "run_government", "adapt_subsidy"]
+__all__ = ["CONSTANTS", "run_government"]
 
 CONSTANTS: tuple[Constant, ...] = (
     Constant("promotion_cost_per_firm", 400.0, 100.0, 2_000.0, "yuan/firm/semester",
@@ -33,21 +34,12 @@ CONSTANTS: tuple[Constant, ...] = (
              "fixed cost of running the cooperation platform at full level", "assumption"),
     Constant("platform_cost_per_firm", 200.0, 0.0, 1_000.0, "yuan/firm/semester",
              "cost of the platform per enterprise at full level", "assumption"),
-    # The subsidy moves by 500 yuan a year, 5% of the lever's range, so reaching a
-    # target takes several years, as budget cycles do.
-    Constant("adaptive_subsidy_step", 500.0, 100.0, 2_000.0, "yuan/intern/semester per year",
-             "adaptive rule: change of the internship subsidy each year", "assumption"),
-    Constant("adaptive_band", 0.05, 0.0, 0.2, "share of enterprises",
-             "adaptive rule: the subsidy is lowered only when participation exceeds the "
-             "target by more than this band", "assumption"),
 )
 
 
 def run_government(model: Simulation) -> None:
     """Pay last step's claims within the budget, fund schools, promote, certify."""
     p = model.p
-    if p.participation_target > 0 and model.steps % 2 == 1 and model.steps > 1:
-        adapt_subsidy(model)  # once a year, from the second year
     f, ss, pop = model.firms, model.schools, model.pop
     final_year = (pop.status == Status.ENROLLED) & (pop.semester == pop.length - 1)
     grads_next = np.bincount(pop.school[final_year], minlength=ss.n)
@@ -90,27 +82,3 @@ def _pay_claims(model: Simulation, grads_next: np.ndarray) -> float:
     uncapped = {"tax_credit": p.tax_credit_rate * led.tax_base}
     return model.government.pay(claims, uncapped)
 
-
-def adapt_subsidy(model: Simulation) -> None:
-    """Optional adaptive rule: steer the subsidy in force toward the target participation.
-
-    Raises the subsidy by ``adaptive_subsidy_step`` while participation is below
-    ``participation_target`` and the budget paid every claim last semester; lowers it by
-    the same step when participation exceeds the target by more than ``adaptive_band``
-    or the budget had to ration in the last year. Kept within the lever's declared range. Changes
-    ``model.policy.internship_subsidy`` only: the declared value stays as set.
-    """
-    p = model.p
-    participation = model.current.get("participation_rate", np.nan)
-    if np.isnan(participation):  # not measured yet
-        return
-    rationed = model.government.year_ration < 1.0  # in either semester of the last year
-    change = 0.0
-    if participation < p.participation_target and not rationed:
-        change = p.adaptive_subsidy_step
-    elif rationed or participation > p.participation_target + p.adaptive_band:
-        change = -p.adaptive_subsidy_step
-    lever = model.declaration["internship_subsidy"]
-    low, high = lever.low, lever.high
-    model.policy.internship_subsidy = float(np.clip(model.policy.internship_subsidy + change,
-                                                    low, high))

@@ -75,7 +75,7 @@ def place_interns(model: Simulation) -> None:
     t.interns[:] = np.bincount(p_rows[p_rows >= 0], minlength=t.n)
     f.interns = np.bincount(pop.intern_host[placed], minlength=f.n)
     led.interns = int(placed.sum())
-    led.intern_claims = model.policy.internship_subsidy * led.interns
+    led.intern_claims = model.p.internship_subsidy * led.interns
 
 
 def _set_quality(model: Simulation, it: np.ndarray) -> None:
@@ -101,7 +101,8 @@ def _fill_partnership_slots(model: Simulation, eligible: np.ndarray,
     rows = t.active_rows
     n_part = t.per_firm()
     firm = t.firm[rows]
-    subsidy_boost = 1 + 0.5 * model.policy.internship_subsidy * model.government.year_ration / 10_000
+    subsidy_boost = (1 + 0.5 * model.p.internship_subsidy * model.government.year_ration
+                     / 10_000)
     slots = np.floor(f.mentors[firm] * model.depth.slots[t.depth[rows]] * subsidy_boost
                      / np.maximum(n_part[firm], 1))
     # A partnership offers at least one slot, and never more than its share of the

@@ -120,7 +120,7 @@ def _money(model: Simulation) -> dict[str, float]:
     for name, v in spend.items():
         out[f"spending_{name}"] = float(v) if started else 0.0
     out["budget_ration"] = float(gov.ration)
-    out["internship_subsidy_level"] = float(model.policy.internship_subsidy)
+    out["internship_subsidy_level"] = float(model.p.internship_subsidy)
     if started:
         led.spend_window = ([*led.spend_window, out["government_spending"]])[-2:]
     matched = model.book.stats["in_field_graduates"]

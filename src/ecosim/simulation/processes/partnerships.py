@@ -140,7 +140,7 @@ def net_benefit_per_intern(model: Simulation, *, fit: np.ndarray,
         benefit = benefit * (p.perception_floor + (1 - p.perception_floor) * awareness)
     pay = p.intern_pay_share * wage_sem
     ip_loss = p.ip_risk_cost * f.ip_sensitivity * (1 - p.ip_protection) * exposure
-    support = (model.policy.internship_subsidy * model.government.year_ration
+    support = (model.p.internship_subsidy * model.government.year_ration
                + p.tax_credit_rate * (pay + p.mentoring_cost) * f.certified)
     return benefit - pay - p.mentoring_cost - ip_loss - fixed_per_intern + support
 
