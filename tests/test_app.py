@@ -138,11 +138,12 @@ def test_step_slider_reset_rebuilds_the_model_with_the_chosen_values() -> None:
     _button(rc, "Reset").click()
     new = state.model.value
     assert new is not first
-    assert new.steps == 0 and new.p.internship_subsidy == 5000.0 and new.seed == 42
+    # declared now; in force from step 1 (the spin-up runs today's policy)
+    assert new.steps == 0 and new.params["internship_subsidy"] == 5000.0 and new.seed == 42
     assert new.p.n_enterprises == 100  # still classroom size
     assert state.pending() == []
     _button(rc, "Step").click()
-    assert new.steps == 1
+    assert new.steps == 1 and new.p.internship_subsidy == 5000.0
 
 
 def test_bad_seed_is_refused_with_a_message() -> None:

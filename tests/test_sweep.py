@@ -346,7 +346,7 @@ def test_sweep_run_summary_equals_the_scenario_run_path() -> None:
     from ecosim.experiments.sweep import simulate_outcomes
 
     sc = load_scenario("demo")
-    names = ("in_field_rate", "vacancy_fill_rate", "subsidy_deadweight_share",
+    names = ("in_field_rate", "vacancy_fill_rate", "placement_coverage",
              "mean_time_to_job")
     final, series = simulate_outcomes(sc.model_kwargs(), seed=5, steps=5, outcomes=names)
     frame = simulate(sc, seed=5, steps=5).outcomes

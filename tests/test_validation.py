@@ -62,18 +62,23 @@ def test_baseline_participation_rises_steeply_with_size(baseline: pd.DataFrame) 
     assert p["large"] > 3 * p["micro"], p
 
 
-def test_subsidy_returns_diminish_at_baseline(baseline: pd.DataFrame) -> None:
-    """Subsidies raise participation with diminishing returns and deadweight (DESIGN §8,
-    Yang 2018): the first 5,000 yuan add more participation than the next 5,000."""
+def test_subsidy_raises_partner_placements_with_counterfactual_deadweight(
+        baseline: pd.DataFrame) -> None:
+    """A subsidy raises participation and the placements at partner enterprises, and
+    part of what it pays for would have happened anyway: the counterfactual deadweight
+    (partner placements without the subsidy / with it, same seeds) lies in (0, 1).
+    Returns are not asserted to diminish: without a budget cap they need not (review,
+    issue 11); docs/validation.md reports the measured curve."""
     sc = load_scenario("baseline")
     p = {0.0: float(np.mean(baseline["participation_rate"]))}
-    deadweight = {}
+    partner = {0.0: float(np.mean(baseline["partner_interns"]))}
     for subsidy in (5_000.0, 10_000.0):
         runs = [_final_year(simulate(sc.with_overrides({"internship_subsidy": subsidy}),
                                      seed=s).outcomes) for s in SEEDS]
         p[subsidy] = float(np.mean([r["participation_rate"] for r in runs]))
-        deadweight[subsidy] = float(np.nanmean([r["subsidy_deadweight_share"] for r in runs]))
+        partner[subsidy] = float(np.mean([r["partner_interns"] for r in runs]))
     assert p[0.0] < p[5_000.0] < p[10_000.0], p
-    assert p[5_000.0] - p[0.0] > p[10_000.0] - p[5_000.0], p
-    # ... and with deadweight: part of the subsidy pays for interns who would be taken anyway
+    assert partner[0.0] < partner[5_000.0] < partner[10_000.0], partner
+    deadweight = {s: partner[0.0] / partner[s] for s in (5_000.0, 10_000.0)}
     assert all(0 < d < 1 for d in deadweight.values()), deadweight
+    assert deadweight[10_000.0] < deadweight[5_000.0], deadweight

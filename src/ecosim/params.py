@@ -123,7 +123,7 @@ def _p(name, kind, typ, default, low, high, unit, meaning) -> Parameter:
 # ----------------------------------------------------------------------------------
 _LEVERS = [
     _p("internship_subsidy", "lever", float, 0.0, 0.0, 10_000.0, "yuan/intern/semester",
-       "subsidy paid to the host enterprise for each intern it trains"),
+       "subsidy paid to a partner enterprise for each placement student it trains"),
     _p("participation_target", "lever", float, 0.0, 0.0, 1.0, "share of enterprises",
        "adaptive rule: each year the government moves the internship subsidy toward "
        "reaching this enterprise participation rate (0 = subsidy fixed)"),

@@ -64,7 +64,7 @@ def plot_run(res: RunResult, folder: str | Path) -> list[Path]:
     axes[0].legend(fontsize=8)
     axes[1].plot(df["step"], df["resources_shared"] / 1e6, color=OKABE_ITO[2], lw=2)
     axes[1].set_title("resources shared (million yuan / semester)")
-    axes[2].plot(df["step"], df["cost_per_matched_graduate"], color=OKABE_ITO[5], lw=2)
+    axes[2].plot(df["step"], df["average_cost_per_in_field_graduate"], color=OKABE_ITO[5], lw=2)
     axes[2].set_title("spending per in-field graduate (yuan)")
     for ax in axes:
         ax.set_xlabel("step (semester)")

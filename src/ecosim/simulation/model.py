@@ -83,7 +83,7 @@ class EcosystemModel(mesa.Model):
         super().__init__(rng=np.random.default_rng(np.random.SeedSequence(int(seed))))
         self.seed = int(seed)
         self.params = values
-        self.spinup = int(values.get("spinup_steps", 0))
+        self.spinup = int(ParameterValues(**values).spinup_steps)
         self.p = ParameterValues(**interventions.initial_values(values, PARAMETERS,
                                                                 self.spinup))
         self.policies = windows

@@ -59,7 +59,7 @@ def realized_benefit(model: Simulation) -> tuple[np.ndarray, np.ndarray]:
     per_intern = net_benefit_per_intern(
         model, fit=mean_fit, hires_per_intern=f.hired_interns / per,
         exposure=np.where(hosts, exposure / per, exposure_by_depth[1]),
-        fixed_per_intern=fixed / per)
+        fixed_per_intern=fixed / per, subsidised=via_partners / per)
     realized = np.where(hosts, per_intern * n_i, -fixed)
     pay = p.intern_pay_share * ind.wage[f.sector] * SEMESTER_MONTHS
     # The tax credit offsets interns' pay and mentoring; shared resources are refunded by

@@ -75,7 +75,8 @@ def place_interns(model: Simulation) -> None:
     t.interns[:] = np.bincount(p_rows[p_rows >= 0], minlength=t.n)
     f.interns = np.bincount(pop.intern_host[placed], minlength=f.n)
     led.interns = int(placed.sum())
-    led.intern_claims = model.p.internship_subsidy * led.interns
+    # The subsidy goes to cooperating enterprises: paid for placements at partners only.
+    led.intern_claims = model.p.internship_subsidy * led.placements["partner"]
 
 
 def _set_quality(model: Simulation, it: np.ndarray) -> None:
@@ -140,35 +141,72 @@ def _place_without_partner(model: Simulation, eligible: np.ndarray, cap: np.ndar
     Through the platform (``platform``): a share 0.5 × ``platform_level`` of the
     students, region-wide, hosts weighted by mentors × willingness. Self-found: every
     remaining student, at a host of the programme's sector in the school's district
-    first, then region-wide, then at a host of any sector near the school; hosts
-    weighted by mentors. Returns the students still without a place.
+    first (hosts weighted by mentors), then region-wide, then at any host with room in
+    the school's district, then anywhere. Returns the students still without a place:
+    then no host has room.
     """
     pop, f, rng = model.pop, model.firms, model.rng
-    mentors = f.mentors.astype(float)
-    # (district: own or any, sector: own programme's or any, host weights)
-    tries = ([(False, True, f.mentors * f.willingness)] if platform else
-             [(True, True, mentors), (False, True, mentors), (True, False, mentors)])
     left = eligible
     rest = eligible[:0]
     if platform:
         take = rng.random(left.size) < 0.5 * model.p.platform_level
         rest, left = left[~take], left[take]
-    for local, own_sector, weights in tries:
+    # (district: own or any, host weights) for hosts of the programme's sector
+    tries = ([(False, f.mentors * f.willingness)] if platform else
+             [(True, f.mentors.astype(float)), (False, f.mentors.astype(float))])
+    for local, weights in tries:
         if not left.size:
             break
-        placed = pop.intern_host[(pop.status == Status.ENROLLED) & (pop.intern_host >= 0)]
-        busy = np.bincount(placed, minlength=f.n)
-        free = np.maximum(cap - busy, 0)
+        free = _free_capacity(model, cap)
         district = pop.district[left] if local else np.full(left.size, -1)
-        sector = (pop.programme[left] if own_sector
-                  else rng.choice(model.K, size=left.size, p=model.industry.share))
-        host = draw_firms(model, sector, district, weights=weights * (free > 0))
+        host = draw_firms(model, pop.programme[left], district, weights=weights * (free > 0))
         ok = host >= 0
         cand, host = left[ok], host[ok]
         order, rank = group_rank(host, rng.random(host.size))
         got = order[rank < free[host[order]]]
-        pop.intern_host[cand[got]] = host[got]
-        pop.intern_partnership[cand[got]] = -1
-        pop.placement_kind[cand[got]] = kind
+        _assign(model, cand[got], host[got], kind)
         left = np.setdiff1d(left, cand[got], assume_unique=True)
+    if not platform:
+        left = _place_anywhere_near(model, left, cap, kind)
     return np.union1d(rest, left)
+
+
+def _free_capacity(model: Simulation, cap: np.ndarray) -> np.ndarray:
+    """Placement places each host has left this round."""
+    pop = model.pop
+    placed = pop.intern_host[(pop.status == Status.ENROLLED) & (pop.intern_host >= 0)]
+    return np.maximum(cap - np.bincount(placed, minlength=model.firms.n), 0)
+
+
+def _assign(model: Simulation, students: np.ndarray, hosts: np.ndarray, kind: int) -> None:
+    """Place ``students`` at ``hosts`` without a partnership."""
+    pop = model.pop
+    pop.intern_host[students] = hosts
+    pop.intern_partnership[students] = -1
+    pop.placement_kind[students] = kind
+
+
+def _place_anywhere_near(model: Simulation, left: np.ndarray, cap: np.ndarray,
+                         kind: int) -> np.ndarray:
+    """Last resort of self-found placements: any free place of any sector, in the
+    school's district, then anywhere (each free place is one ticket)."""
+    pop, f, rng = model.pop, model.firms, model.rng
+    for local in (True, False):
+        if not left.size:
+            break
+        free = _free_capacity(model, cap)
+        tickets = np.repeat(np.arange(f.n), free)
+        groups = pop.district[left] if local else np.zeros(left.size, dtype=np.int64)
+        t_group = f.district[tickets] if local else np.zeros(tickets.size, dtype=np.int64)
+        placed = []
+        for g in np.unique(groups):
+            students = left[groups == g]
+            pool = rng.permutation(tickets[t_group == g])
+            n = min(students.size, pool.size)
+            if n:
+                chosen = rng.permutation(students)[:n]
+                _assign(model, chosen, pool[:n], kind)
+                placed.append(chosen)
+        if placed:
+            left = np.setdiff1d(left, np.concatenate(placed), assume_unique=True)
+    return left

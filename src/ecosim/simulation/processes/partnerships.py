@@ -114,8 +114,8 @@ def depth_table(p: object) -> DepthTable:
 
 def net_benefit_per_intern(model: Simulation, *, fit: np.ndarray,
                            hires_per_intern: np.ndarray, exposure: np.ndarray,
-                           fixed_per_intern: np.ndarray, awareness: np.ndarray | None = None
-                           ) -> np.ndarray:
+                           fixed_per_intern: np.ndarray, awareness: np.ndarray | None = None,
+                           subsidised: np.ndarray | float = 1.0) -> np.ndarray:
     """Each enterprise's net benefit per intern and placement (yuan): the one basis of
     its expected and its realised benefit (ODD §7.3, §7.12).
 
@@ -130,6 +130,8 @@ def net_benefit_per_intern(model: Simulation, *, fit: np.ndarray,
         exposure: IP exposure per intern (the partnership depth's).
         fixed_per_intern: yearly coordination and net sharing cost per intern.
         awareness: if given, benefits are seen through it (expected benefit only).
+        subsidised: share of the interns the internship subsidy is paid for (those at
+            partner enterprises).
     """
     p, f, ind = model.p, model.firms, model.industry
     wage = ind.wage[f.sector]
@@ -140,7 +142,7 @@ def net_benefit_per_intern(model: Simulation, *, fit: np.ndarray,
         benefit = benefit * (p.perception_floor + (1 - p.perception_floor) * awareness)
     pay = p.intern_pay_share * wage_sem
     ip_loss = p.ip_risk_cost * f.ip_sensitivity * (1 - p.ip_protection) * exposure
-    support = (model.p.internship_subsidy * model.government.year_ration
+    support = (model.p.internship_subsidy * model.government.year_ration * subsidised
                + p.tax_credit_rate * (pay + p.mentoring_cost) * f.certified)
     return benefit - pay - p.mentoring_cost - ip_loss - fixed_per_intern + support
 
