@@ -24,6 +24,29 @@ DESIGN_SCENARIOS = ("baseline", "deep_integration", "resource_sharing", "dual_qu
                     "pilot_city")
 
 
+# Context scenarios set the region, its scale or uncertainties; every other shipped
+# scenario is a policy and changes levers (and policy timelines) only (issue 11).
+CONTEXT_SCENARIOS = ("baseline", "benchmark_county", "demo", "deyang_region", "tech_shock",
+                     "aligned_region", "growing_demand")
+
+
+@pytest.mark.parametrize("name", [n for n in SHIPPED if n not in CONTEXT_SCENARIOS])
+def test_policy_scenarios_change_levers_only(name: str) -> None:
+    """A policy scenario's own file (and every file it extends but the context it
+    starts from) holds only levers and [[policy]] windows: no free context."""
+    import tomllib
+
+    path = SCENARIO_DIR / f"{name}.toml"
+    while path.stem not in CONTEXT_SCENARIOS:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        extra = set(data) - {"name", "description", "extends", "steps", "seed", "levers",
+                             "policy", "replace_policies"}
+        assert not extra, f"{path.name} sets {sorted(extra)}: context belongs in the file " \
+                          "it extends"
+        assert "extends" in data, f"{path.name} must extend a context scenario"
+        path = path.parent / data["extends"]
+
+
 def test_design_scenarios_ship() -> None:
     """Every scenario DESIGN §7 lists is a file in scenarios/."""
     missing = [n for n in DESIGN_SCENARIOS if n not in SHIPPED]
@@ -69,7 +92,10 @@ def test_shipped_variants_differ_from_baseline_where_they_say() -> None:
         "pilot_city": ("pilot_city",),
         "tech_shock": ("tech_shock_size",),
         "deyang_region": ("region",),
-        "industrial_college": ("initial_deep_share",),
+        "industrial_college": ("internship_subsidy", "resource_sharing_incentive"),
+        "aligned_region": ("goal_alignment", "initial_deep_share"),
+        "growing_demand": ("sector_growth_scale",),
+        "subsidy_ends": (),
     }
     for name, keys in checks.items():
         params = load_scenario(name).params
