@@ -20,8 +20,10 @@ STEPS = 20
 SCALE: dict[str, Any] = dict(n_schools=8, n_enterprises=150, cohort_size=800, n_districts=2)
 
 # (case name, shipped scenario, seed, extra parameters). Together they exercise every
-# process: subsidies and tax credit, the platform, a technology shock, teacher practice
-# and the optional adaptive subsidy rule (a policy that moves during the run).
+# process: subsidies and tax credit, the platform, a technology shock, teacher practice,
+# the optional adaptive subsidy rule (a policy that moves during the run), a policy
+# timeline (a subsidy that ends) and a demand trend. Each starts after the default
+# spin-up (80 semesters of today's policy).
 CASES: tuple[tuple[str, str, int, dict[str, Any]], ...] = (
     ("baseline_s1", "baseline", 1, {}),
     ("deep_integration_s2", "deep_integration", 2, {}),
@@ -32,6 +34,8 @@ CASES: tuple[tuple[str, str, int, dict[str, Any]], ...] = (
     ("deyang_sharing_s7", "deyang_region", 7,
      {"resource_sharing_incentive": 0.5, "ip_protection": 0.7, "capacity_flexibility": 0.3,
       "bridge_openness": 0.6}),
+    ("subsidy_ends_s8", "subsidy_ends", 8, {}),
+    ("growing_demand_s9", "growing_demand", 9, {}),
 )
 
 
