@@ -31,20 +31,41 @@ TRACE = ("vacancy_fill_rate", "skill_gap", "vocational_share", "placement_rate",
          "mean_awareness", "partnerships")
 
 
-def _firm_economics(m: EcosystemModel) -> dict[str, float]:
-    """Realised benefit of cooperating firms this step, satisfaction, partnership churn."""
+_LAST: dict[str, np.ndarray] = {}
+
+
+def _spy_on_realised_benefit() -> None:
+    """Keep what the model's own enterprise-learning step computed (a call-through spy):
+    realised benefit per firm, and the interns and partnerships it was computed for."""
     from ecosim.simulation.processes import enterprise_learning as el
 
+    if getattr(el.realized_benefit, "_spy", False):
+        return
+    real = el.realized_benefit
+
+    def spy(model):  # noqa: ANN001, ANN202
+        res = real(model)
+        _LAST["realized"] = (res[0] if isinstance(res, tuple) else res).copy()
+        _LAST["interns"] = model.firms.interns.astype(float).copy()
+        _LAST["coop"] = model.partnerships.per_firm() > 0
+        return res
+
+    spy._spy = True
+    el.realized_benefit = spy
+
+
+def _firm_economics(m: EcosystemModel) -> dict[str, float]:
+    """Realised benefit of cooperating hosts at the latest placement, satisfaction,
+    partnership churn."""
     out: dict[str, float] = {}
-    res = el.realized_benefit(m)
-    realized = res[0] if isinstance(res, tuple) else res
+    realized, interns, coop = _LAST["realized"], _LAST["interns"], _LAST["coop"]
     t = m.partnerships
-    coop = t.per_firm() > 0
-    interns = m.firms.interns.astype(float)
     host = coop & (interns > 0)
     per = realized[host] / interns[host]
     out["coop_firms"] = float(coop.sum())
     out["median_realised_per_intern"] = float(np.median(per)) if per.size else np.nan
+    for q in (10, 25, 75, 90):
+        out[f"p{q}_realised_per_intern"] = float(np.percentile(per, q)) if per.size else np.nan
     out["share_realised_ge_0"] = float((per >= 0).mean()) if per.size else np.nan
     rows = t.active_rows
     out["satisfied_share"] = float((t.sat_firm[rows] > 0).mean()) if rows.size else np.nan
@@ -60,14 +81,17 @@ def _firm_economics(m: EcosystemModel) -> dict[str, float]:
 
 def run(seed: int, overrides: dict | None = None) -> dict:
     """One 60-step baseline run: outcome traces and firm economics at step 30."""
+    _spy_on_realised_benefit()
     sc = load_scenario("baseline")
     kw = {**sc.model_kwargs(), **(overrides or {})}
     m = EcosystemModel(seed=seed, **kw)
+    formed0 = m.partnerships.n
     econ = {}
     for s in range(1, STEPS + 1):
         m.step()
-        if s == 30:
+        if s == 30:  # the latest placement round (step 29 when placements are yearly)
             econ = _firm_economics(m)
+            econ["partnerships_formed_since_step_0"] = float(m.partnerships.n - formed0)
     df = m.outcomes_frame()
     trace = {k: df[k].tolist() for k in TRACE if k in df}
     finals = {}

@@ -107,7 +107,8 @@ def _check_shares(m: EcosystemModel) -> None:
     for name in BOUNDED:
         assert is_share(m.current[name]), (name, m.current[name], m.steps)
     for name, o in OUTCOMES.items():
-        if o.unit != "share":
+        # a realised net benefit (yuan per intern) may be negative; ratios are unbounded
+        if o.unit != "share" and name != "realised_benefit_per_intern":
             v = m.current[name]
             assert math.isnan(v) or v >= 0, (name, v)  # counts and money are never negative
     f, pop = m.firms, m.pop

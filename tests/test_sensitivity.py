@@ -364,7 +364,9 @@ def test_delta_on_an_existing_ecosim_sweep(tmp_path: Path, capsys: pytest.Captur
     assert set(df["index"]) == {"delta", "S1"}
     assert len(df) == 2 * 3 * 2
     d = df[df["index"] == "delta"]
-    assert ((d["value"] >= 0) & (d["value"] <= 1)).all()
+    # SALib's delta is bias-corrected: a factor without effect may come out slightly
+    # below zero (measured: -0.006), never far
+    assert ((d["value"] >= -0.05) & (d["value"] <= 1)).all()
     assert (d["ci_low"] <= d["value"]).all() and (d["value"] <= d["ci_high"]).all()
     assert (sweep / "sensitivity" / "figures" / "delta_in_field_rate.png").is_file()
     # asking Sobol' of an LHS sweep is one clear error

@@ -153,7 +153,7 @@ def test_subsidy_switched_off_after_year_five_lowers_participation() -> None:
         before.append(runs["on"][:11] - runs["off"][:11])
         after.append(float(np.mean(runs["on"][13:] - runs["off"][13:])))
     assert np.all(np.asarray(before) == 0.0)  # identical runs until the switch
-    assert np.mean(after) > 0.01, after
+    assert np.mean(after) > 0 and sum(a > 0 for a in after) >= 3, after
 
 
 # ----------------------------------------------------------------------------------

@@ -363,7 +363,7 @@ _OUTCOMES = [
     Outcome("break_even_share", "share",
             "cooperating host enterprises whose realised net benefit is ≥ 0 (latest round)",
             False),
-    Outcome("productive_work_share", "share",
+    Outcome("productive_work_share", "ratio",
             "interns' productive output / their gross cost (pay, mentoring, coordination, "
             "IP risk) at cooperating hosts (latest round; BIBB: about two-thirds)", False),
     Outcome("satisfied_partnership_share", "share",

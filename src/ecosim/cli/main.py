@@ -46,7 +46,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CliError(f"--out {out}: cannot write results: {e.strerror or e}") from None
     s = res.summary
     print(f"scenario {s['scenario']} (hash {s['scenario_hash']}), seed {s['seed']}, "
-          f"{s['steps']} steps in {s['runtime_seconds']:.2f} s")
+          f"{s['steps']} steps in {s['runtime_seconds']:.2f} s (incl. a spin-up of "
+          f"{s['spinup_steps']} unreported steps, {s['spinup_seconds']:.2f} s)")
     print(summary_table(s))
     print(f"wrote {out}/outcomes.parquet, outcomes.csv, sectors.parquet, summary.json"
           + ("" if args.no_plots else ", plots/*.png"))

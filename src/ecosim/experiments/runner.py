@@ -78,6 +78,7 @@ def simulate(scenario: Scenario, seed: int | None = None, steps: int | None = No
     steps = scenario.steps if steps is None else steps
     t0 = time.perf_counter()
     model = EcosystemModel(seed=seed, **scenario.model_kwargs())
+    spinup_seconds = time.perf_counter() - t0
     bar = None
     if progress:
         from tqdm import tqdm
@@ -99,6 +100,8 @@ def simulate(scenario: Scenario, seed: int | None = None, steps: int | None = No
         "steps": int(steps),
         **versions(),
         "runtime_seconds": round(time.perf_counter() - t0, 3),
+        "spinup_steps": int(model.spinup),
+        "spinup_seconds": round(spinup_seconds, 3),
         "parameters": dict(model.params),
         "policies": [w.as_dict() for w in model.policies],
         "final_year": final_year_summary(outcomes),
@@ -128,7 +131,8 @@ def run_scenario(scenario: Scenario, out: str | Path, seed: int | None = None,
 
 def summary_table(summary: dict[str, Any]) -> str:
     """Short plain-text table of the final-year headline outcomes."""
-    lines = [f"{'outcome':<28} {'final year':>14}  unit", "-" * 56]
+    width = max(28, *(len(n) for n in summary["final_year"]))
+    lines = [f"{'outcome':<{width}} {'final year':>14}  unit", "-" * (width + 28)]
     for name, v in summary["final_year"].items():
         unit = OUTCOMES[name].unit
         if v is None:
@@ -137,5 +141,5 @@ def summary_table(summary: dict[str, Any]) -> str:
             txt = f"{v:.3f}"
         else:
             txt = f"{v:,.0f}"
-        lines.append(f"{name:<28} {txt:>14}  {unit}")
+        lines.append(f"{name:<{width}} {txt:>14}  {unit}")
     return "\n".join(lines)

@@ -38,7 +38,7 @@ TARGETS: tuple[Target, ...] = (
            "vocational graduates' employment above 90–95% (MOE counts further study)",
            "MOE 2019: secondary vocational > 95% for ten years"),
     Target("in_field_rate", 0.65, 0.82,
-           "in-field (skill-matched) employment around 70%",
+           "employed graduates working in their field (专业对口率) around 70%",
            "MOE 2014: 75.98%; 'over 70%' in later reports"),
     Target("local_retention_rate", 0.60, 0.80,
            "nearly 70% work in counties and cities near their school", "MOE 2019"),

@@ -412,13 +412,14 @@ def _horizon_methods(cmp: Comparison) -> str:
             f"policy starts, as the mean over that year's two semesters; {start}.")
     if len(cmp.scenarios) > 1:
         text += (" Counterfactual quantities set each scenario's run against the "
-                 f"{cmp.scenarios[0]} run with the same seed: in-field graduates are "
-                 "in_field_rate × (1 − further_study_rate) × the graduates of the cohort "
-                 "measured at the end of the year; the cost per additional matched "
-                 "graduate is the mean additional spending over the mean additional "
-                 "in-field graduates (delta-method t interval; not given unless the "
-                 "additional graduates are significantly positive); the subsidy deadweight "
-                 "is the mean number of interns in the reference over that in the scenario.")
+                 f"{cmp.scenarios[0]} run with the same seed: in-field graduates are the "
+                 "model's in_field_graduates (the cohort measured at the end of the year, "
+                 "employed in its field); the cost per additional matched graduate is the "
+                 "mean additional spending over the mean additional in-field graduates "
+                 "(delta-method t interval; not given unless the additional graduates are "
+                 "significantly positive); the subsidy deadweight is the mean number of "
+                 "placements at partner enterprises in the reference over that in the "
+                 "scenario (every vocational student does a placement either way).")
     return text
 
 
@@ -442,9 +443,8 @@ def _horizon_sections(cmp: Comparison, lvl: int) -> list[str]:
                   f"Each scenario against {ref} run with the same seeds (the counterfactual). "
                   "Additional in-field graduates: of the cohort graduating in that year; "
                   "additional spending: government spending over that year; subsidy "
-                  f"deadweight: interns placed in {ref} / interns placed in the scenario "
-                  "(share of placements that would have happened anyway); model deadweight "
-                  "share: the model's own share of subsidised interns at enterprises that "
-                  "would cooperate without the subsidy.", "",
+                  f"deadweight: placements at partner enterprises in {ref} / in the scenario "
+                  "(the share of the partner placements a policy pays for that would have "
+                  "happened anyway).", "",
                   _md_table(counterfactual_summary(cmp), "scenario @ horizon"), ""]
     return lines
