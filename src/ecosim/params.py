@@ -364,8 +364,8 @@ _OUTCOMES = [
             "cooperating host enterprises whose realised net benefit is ≥ 0 (latest round)",
             False),
     Outcome("productive_work_share", "ratio",
-            "interns' productive output / their gross cost (pay, mentoring, coordination, "
-            "IP risk) at cooperating hosts (latest round; BIBB: about two-thirds)", False),
+            "interns' productive output / their gross cost (pay, mentoring, a year's "
+            "coordination) at cooperating hosts (latest round; BIBB: about two-thirds)", False),
     Outcome("satisfied_partnership_share", "share",
             "active partnerships whose enterprise is satisfied (satisfaction > 0)", False),
     Outcome("budget_ration", "share", "share of budget-capped claims the budget could pay",
