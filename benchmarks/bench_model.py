@@ -128,7 +128,8 @@ def main() -> None:
         rows.append((s, _median(rs, "agents"), _median(rs, "total"), _median(rs, "peak_mb")))
     say("### Scaling (benchmark_county scaled: cohort, enterprises and schools × factor)")
     say()
-    say("| students alive (mean) | seconds (set-up, 80-step spin-up, 40 steps) | µs per student-step (all 120 steps) | peak MB |")
+    say("| students alive (mean) | seconds (set-up, 80-step spin-up, 40 steps) "
+        "| µs per student-step (all 120 steps) | peak MB |")
     say("|---:|---:|---:|---:|")
     for _, n, t, mb in rows:
         say(f"| {n:,.0f} | {t:.2f} | {t / (n * 120) * 1e6:.3f} | {mb:.0f} |")
