@@ -9,8 +9,10 @@ interrupted sweep and reuses a finished one.
 
 from __future__ import annotations
 
+import io
 import os
 import platform
+import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +29,10 @@ RAW = ROOT / "results" / "experiments"
 __all__ = ["ROOT", "EXPERIMENTS", "DOCS", "RAW", "Timer", "machine", "workers", "sweep",
            "runtime", "run_published",
            "in_field_graduates", "window_sum", "paired_vs_reference", "bootstrap_ratio",
-           "fmt_ci", "md_table"]
+           "fmt_ci", "md_table", "PREVIOUS", "previous_file", "previous_csv",
+           "moved_section"]
+
+PREVIOUS = "9e67ff2"  # the commit of the 0.1 results (before model 0.2.0, issue 11)
 
 
 class Timer:
@@ -104,16 +109,24 @@ def runtime(store: Any) -> str:
 
 
 def in_field_graduates(series: pd.DataFrame, first_step: int, last_step: int) -> pd.Series:
-    """In-field (skill-matched) graduates per run over ``first_step..last_step``.
+    """In-field graduates per run over the cohorts measured in ``first_step..last_step``.
 
-    A cohort that graduates at step ``t`` is measured at ``t + 1``; its in-field count is
-    ``in_field_rate(t+1) × graduates(t) × (1 − further_study_rate(t+1))`` (the in-field
-    rate is a share of the graduates entering the labour market). Needs the series of
-    ``graduates``, ``in_field_rate`` and ``further_study_rate``.
+    A cohort that graduates at step ``t`` is measured at ``t + 1``, and cohort outcomes
+    are held until the next cohort is measured, so each cohort is counted once: at the
+    steps that follow a step with graduates. The count is the model's outcome
+    ``in_field_graduates`` (graduates employed in their programme's field) when the series
+    has it, else ``in_field_rate(t+1) × employment_rate(t+1) × graduates(t) ×
+    (1 − further_study_rate(t+1))`` (the official in-field rate is a share of the
+    employed). Needs the series of ``graduates`` and either ``in_field_graduates`` or
+    ``in_field_rate``, ``employment_rate`` and ``further_study_rate``.
     """
     s = series.sort_values(["run_id", "step"])
     prev_grads = s.groupby("run_id")["graduates"].shift(1)
-    count = s["in_field_rate"] * prev_grads * (1.0 - s["further_study_rate"])
+    if "in_field_graduates" in s:
+        count = s["in_field_graduates"]
+    else:
+        count = (s["in_field_rate"] * s["employment_rate"] * prev_grads
+                 * (1.0 - s["further_study_rate"]))
     count = count.where(prev_grads > 0, 0.0).fillna(0.0)
     keep = s["step"].between(first_step, last_step)
     return count[keep].groupby(s.loc[keep, "run_id"]).sum()
@@ -182,3 +195,44 @@ def md_table(df: pd.DataFrame) -> str:
     for row in df.itertuples(index=False):
         lines.append("| " + " | ".join(str(v) for v in row) + " |")
     return "\n".join(lines)
+
+
+def previous_file(name: str, file: str) -> str | None:
+    """Text of ``docs/results/<name>/<file>`` as published with model 0.1 (commit
+    :data:`PREVIOUS`), or ``None`` when git or the file is not available."""
+    try:
+        p = subprocess.run(["git", "-C", str(ROOT), "show",
+                            f"{PREVIOUS}:docs/results/{name}/{file}"],
+                           capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return p.stdout if p.returncode == 0 else None
+
+
+def previous_csv(name: str, file: str) -> pd.DataFrame | None:
+    """A CSV of the 0.1 results (:func:`previous_file`) as a DataFrame, or ``None``."""
+    text = previous_file(name, file)
+    return None if text is None else pd.read_csv(io.StringIO(text))
+
+
+def moved_section(rows: Sequence[tuple[str, str, str]], why: Sequence[str]) -> str:
+    """The "what moved since 0.1" section at the top of a result README.
+
+    Args:
+        rows: ``(quantity, 0.1 value, 0.2 value)`` as printed text (``n/a`` when a
+            quantity did not exist or is not available).
+        why: one bullet per model change of 0.2.0 that explains a move.
+    """
+    tab = md_table(pd.DataFrame(rows, columns=["quantity", "model 0.1", "model 0.2.0"]))
+    bullets = "\n".join(f"- {w}" for w in why)
+    return f"""## What moved since the 0.1 results (model 0.2.0, issue 11)
+
+The 0.1 numbers are those published at commit `{PREVIOUS}`
+(`git show {PREVIOUS}:docs/results/<name>/README.md`).
+
+{tab}
+
+**Why.**
+
+{bullets}
+"""

@@ -3,13 +3,19 @@
 Design (``subsidy_vs_tax_credit.toml``): a 4 × 4 grid of the internship subsidy
 (0, 1,500, 3,000, 6,000 yuan per intern-semester) and the tax-credit rate for certified
 enterprises (0, 0.15, 0.3, 0.6) on the research-default baseline region, 6 replications
-with common seeds (96 runs of 30 semesters), budget large enough that subsidies are
-never rationed. For every run we count the in-field graduates and the spending on the
-two instruments over semesters 10–30 (after a warm-up), and compare each
-single-instrument point with the no-instrument point (0, 0) of the same seed: extra
-in-field graduates per million yuan, with a seeded bootstrap 95% CI over replications.
+with common seeds (96 runs of 30 reported semesters, each after the model's
+80-semester spin-up), budget large enough that subsidies are never rationed. For every
+run we count the in-field graduates (the model's ``in_field_graduates``: graduates
+employed in their programme's field, each cohort once), the placements at partner
+enterprises (``partner_interns``) and the spending on the two instruments over semesters
+10–30 (the same window as in 0.1; since the spin-up, results no longer depend on it), and
+compare each point with the no-instrument point (0, 0) of the same seed: extra in-field
+graduates per million yuan, with a seeded bootstrap 95% CI over replications, and the
+counterfactual deadweight = partner placements without the instrument / with it (ratio
+of means over replications, as in ``ecosim.experiments.counterfactual``). The subsidy is
+paid only for placements at partner enterprises.
 
-Run: ``python experiments/subsidy_vs_tax_credit.py`` (≈ 1–2 minutes on 2 cores).
+Run: ``python experiments/subsidy_vs_tax_credit.py`` (≈ 3–5 minutes on 2 cores).
 Writes ``docs/results/subsidy_vs_tax_credit/`` (figures, ``summary.csv``, ``README.md``).
 """
 
@@ -27,25 +33,54 @@ from _common import (  # noqa: E402
     fmt_ci,
     in_field_graduates,
     md_table,
+    moved_section,
     paired_vs_reference,
+    previous_csv,
     run_published,
     window_sum,
 )
 
 NAME = "subsidy_vs_tax_credit"
 FIRST, LAST = 10, 30  # evaluation window (semesters)
+# Why the results moved since 0.1 (model 0.2.0, issue 11); written from the printed tables.
+WHY = [
+    "**The subsidy buys far fewer extra in-field graduates**: every final-semester "
+    "vocational student now does a compulsory placement (partner, platform or "
+    "self-found host), so a subsidy no longer creates internships that would not "
+    "exist (in 0.1 only students with a partner or platform place interned); it can "
+    "only move placements to partner enterprises, where mentoring is better and hiring "
+    "more likely. It is also paid only for placements at partners, so it costs less "
+    "(see the spending rows).",
+    "**Deadweight** is now a counterfactual from the paired runs (partner placements "
+    "at the no-instrument point / at the policy point), not 0.1's "
+    "`subsidy_deadweight_share` (subsidised interns at enterprises whose own expected "
+    "gain was positive without the subsidy), which was removed: the two numbers measure "
+    "different things. Most partner placements would happen without the subsidy, and "
+    "the share falls as the subsidy grows.",
+    "**Tax credit**: it costs more per rate point because its base changed (firm "
+    "economics on one basis: interns × (pay + mentoring) of certified enterprises, no "
+    "longer a credit on what they share); its effect on in-field graduates stays within "
+    "noise and it does not add partner placements (deadweight ≈ 1).",
+    "**Baseline**: in-field graduates are now the model's `in_field_graduates` (employed "
+    "in their programme's field, the official numerator) instead of 0.1's skill-matched "
+    "count, and participation is lower because cooperation is no longer kept alive by "
+    "churn (firm economics on one basis).",
+]
 
 
 def per_run_table(store) -> pd.DataFrame:
-    """In-field graduates and instrument spending per run over the window."""
+    """In-field graduates, partner placements and instrument spending per run over the
+    window."""
     res = store.results(include_failed=False)
     ser = store.series()
     ifg = in_field_graduates(ser, FIRST, LAST).rename("in_field_graduates")
     sub = window_sum(ser, "spending_internship_subsidy", FIRST, LAST).rename("subsidy_yuan")
     tax = window_sum(ser, "spending_tax_credit", FIRST, LAST).rename("tax_credit_yuan")
+    pin = window_sum(ser, "partner_interns", FIRST, LAST).rename("partner_placements")
     df = res[["run_id", "point_id", "replication", "internship_subsidy", "tax_credit_rate",
-              "participation_rate", "subsidy_deadweight_share"]].set_index("run_id")
-    df = df.join([ifg, sub, tax]).reset_index()
+              "participation_rate", "in_field_rate", "skill_matched_rate",
+              "placement_at_partner_share", "break_even_share"]].set_index("run_id")
+    df = df.join([ifg, sub, tax, pin]).reset_index()
     df["instrument_yuan"] = df["subsidy_yuan"] + df["tax_credit_yuan"]
     return df
 
@@ -73,11 +108,67 @@ def describe(label: str, rows: pd.DataFrame, factor: str, level_fmt: str) -> str
     parts.append(f"extra in-field graduates per million yuan {per_m(first)} at "
                  f"{level_fmt.format(first[factor])} and {per_m(last)} at "
                  f"{level_fmt.format(last[factor])}")
-    dw = rows["subsidy_deadweight_share"].dropna()
-    if len(dw):
-        parts[-1] += (f"; deadweight (subsidised interns at enterprises that would cooperate "
-                      f"anyway) {dw.iloc[0]:.0%} → {dw.iloc[-1]:.0%}")
+    def dw(r: pd.Series) -> str:
+        return fmt_ci(r.deadweight, r.deadweight_low, r.deadweight_high, 2)
+
+    parts[-1] += (f"; counterfactual deadweight (partner placements without the "
+                  f"instrument / with it) {dw(first)} → {dw(last)}")
     return " ".join(parts) + "."
+
+
+def moved(summary: pd.DataFrame, ref: int) -> str:
+    """The "what moved since 0.1" section: headline numbers of 0.1 and now."""
+    old = previous_csv(NAME, "summary.csv")
+
+    def at(df: pd.DataFrame | None, s: float, c: float, col: str, what: str) -> str:
+        if df is None or (col and col not in df):
+            return "n/a"
+        r = df[(df.internship_subsidy == s) & (df.tax_credit_rate == c)]
+        if not len(r):
+            return "n/a"
+        r = r.iloc[0]
+        if what == "per_m":
+            return fmt_ci(r.per_million_yuan, r.per_million_low, r.per_million_high, 1)
+        if what == "extra":
+            return fmt_ci(r.extra_in_field, r.extra_in_field_low, r.extra_in_field_high, 0,
+                          sign=True)
+        if what == "dw":
+            lo, hi = (r.get(f"{col}_low", np.nan), r.get(f"{col}_high", np.nan))
+            return fmt_ci(r[col], lo, hi, 2)
+        if what == "M":
+            return f"{r[col]:,.1f}"
+        if what == "count":
+            return f"{r[col]:,.0f}"
+        return f"{r[col]:.3f}"
+
+    rows = [
+        (f"in-field graduates, no instrument, semesters {FIRST}–{LAST}",
+         at(old, 0, 0, "in_field_graduates", "count") + " (skill-matched)",
+         at(summary, 0, 0, "in_field_graduates", "count") + " (employed in field)"),
+        ("participation rate, no instrument", at(old, 0, 0, "participation_rate", "x"),
+         at(summary, 0, 0, "participation_rate", "x"))]
+    for s in (1500, 6000):
+        rows += [
+            (f"subsidy {s:,}: extra in-field graduates", at(old, s, 0, "", "extra"),
+             at(summary, s, 0, "", "extra")),
+            (f"subsidy {s:,}: extra spending (M yuan)", at(old, s, 0, "extra_million_yuan", "M"),
+             at(summary, s, 0, "extra_million_yuan", "M")),
+            (f"subsidy {s:,}: extra in-field graduates per M yuan", at(old, s, 0, "", "per_m"),
+             at(summary, s, 0, "", "per_m")),
+            (f"subsidy {s:,}: deadweight (0.1: `subsidy_deadweight_share`, subsidised "
+             "interns at enterprises that would cooperate anyway; 0.2: counterfactual, "
+             "partner placements without / with)",
+             at(old, s, 0, "subsidy_deadweight_share", "dw"), at(summary, s, 0, "deadweight",
+                                                                "dw")),
+        ]
+    for c in (0.3,):
+        rows += [
+            (f"tax credit {c:g}: extra in-field graduates", at(old, 0, c, "", "extra"),
+             at(summary, 0, c, "", "extra")),
+            (f"tax credit {c:g}: extra in-field graduates per M yuan", at(old, 0, c, "", "per_m"),
+             at(summary, 0, c, "", "per_m")),
+        ]
+    return moved_section(rows, WHY)
 
 
 def main() -> None:
@@ -100,6 +191,9 @@ def main() -> None:
         extra_if = cur.loc[reps, "in_field_graduates"] - base.loc[reps, "in_field_graduates"]
         extra_y = cur.loc[reps, "instrument_yuan"] - base.loc[reps, "instrument_yuan"]
         r, lo, hi = bootstrap_ratio(extra_if * 1e6, extra_y, seed=int(pid))
+        dw, dw_lo, dw_hi = bootstrap_ratio(base.loc[reps, "partner_placements"],
+                                           cur.loc[reps, "partner_placements"],
+                                           seed=int(pid))
         di = d_if.set_index("point_id").loc[pid]
         ds = d_sp.set_index("point_id").loc[pid]
         rows.append({
@@ -112,7 +206,14 @@ def main() -> None:
             "per_million_low": lo if pid != ref else np.nan,
             "per_million_high": hi if pid != ref else np.nan,
             "participation_rate": g["participation_rate"].mean(),
-            "subsidy_deadweight_share": g["subsidy_deadweight_share"].mean(),
+            "in_field_rate": g["in_field_rate"].mean(),
+            "skill_matched_rate": g["skill_matched_rate"].mean(),
+            "placement_at_partner_share": g["placement_at_partner_share"].mean(),
+            "break_even_share": g["break_even_share"].mean(),
+            "partner_placements": g["partner_placements"].mean(),
+            "deadweight": dw if pid != ref else np.nan,
+            "deadweight_low": dw_lo if pid != ref else np.nan,
+            "deadweight_high": dw_hi if pid != ref else np.nan,
         })
     summary = pd.DataFrame(rows).sort_values(["internship_subsidy", "tax_credit_rate"])
     summary.to_csv(out / "summary.csv", index=False)
@@ -188,22 +289,29 @@ def main() -> None:
             fmt_ci(m, lo, hi, 1) for m, lo, hi in
             zip(table.per_million_yuan, table.per_million_low, table.per_million_high,
                 strict=True)],
-        "deadweight share": table["subsidy_deadweight_share"].map(
-            lambda v: "n/a" if v != v else f"{v:.2f}"),
+        "partner placements / semester": (table["partner_placements"]
+                                          / (LAST - FIRST + 1)).map("{:,.0f}".format),
+        "deadweight (counterfactual) [95% CI]": [
+            fmt_ci(m, lo, hi, 2) for m, lo, hi in
+            zip(table.deadweight, table.deadweight_low, table.deadweight_high, strict=True)],
+        "participation": table["participation_rate"].map("{:.3f}".format),
     })
     text = f"""# Subsidy vs tax credit: in-field graduates per yuan
 
-**Question.** Which instrument buys more in-field (skill-matched) graduates per yuan:
-the per-intern internship subsidy or the tax credit for certified integration
-enterprises?
+{moved(summary, ref)}
+**Question.** Which instrument buys more in-field graduates (employed in their
+programme's field) per yuan: the per-intern internship subsidy (paid for placements at
+partner enterprises) or the tax credit for certified integration enterprises?
 
 **Design.** `experiments/{NAME}.toml`: full grid of internship subsidy
 {{0, 1,500, 3,000, 6,000}} yuan/intern/semester × tax-credit rate {{0, 0.15, 0.3, 0.6}} on
 the baseline region (research-default scale, 30 schools, 1,000 enterprises, 10,000
 entrants a year), {store.read_metadata()['replications']} replications with common seeds
-(`SeedSequence(2024)`), 30 semesters, budget 500 M yuan/year so subsidy claims are never
-rationed. In-field graduates and instrument spending are summed over semesters
-{FIRST}–{LAST}; each point is compared with the no-instrument point of the same seed.
+(`SeedSequence(2024)`), 30 reported semesters after the model's 80-semester spin-up,
+budget 500 M yuan/year so subsidy claims are never rationed. In-field graduates (the
+model's `in_field_graduates`, each cohort counted once), placements at partner
+enterprises and instrument spending are summed over semesters {FIRST}–{LAST}; each point
+is compared with the no-instrument point of the same seed.
 
 **Result.** {result}
 
@@ -215,8 +323,13 @@ rationed. In-field graduates and instrument spending are summed over semesters
 
 **Caveats.** Model result, not an empirical estimate: it depends on the calibrated
 enterprise decision (interns' output, mentoring cost, bounded rationality) and on
-counting all instrument spending (the tax credit is revenue forgone). Deadweight = share
-of subsidised interns at enterprises that would have cooperated anyway.
+counting all instrument spending (the tax credit is revenue forgone). Every final-semester
+vocational student does a compulsory placement with or without the instruments, so what
+they can buy is placements at partner enterprises (better mentored, more often hired).
+Deadweight (counterfactual, from the paired runs) = partner placements over the window
+at the no-instrument point / at the point, ratio of means over replications with a
+seeded bootstrap 95% CI: the share of the point's partner placements that would have
+happened anyway (≥ 1: no more partner placements than without the instrument).
 
 {runtime_text}
 Raw sweep directory: `results/experiments/{NAME}/`
