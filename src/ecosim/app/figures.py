@@ -171,10 +171,10 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
                 pts = 100 * d
                 arrow = "▲ up" if pts > 0 else "▼ down"
                 unit = "point" if round(abs(pts)) == 1 else "points"
-                change = ("no change since the start" if abs(pts) < 0.5 else
+                change = ("no change since the start" if round(abs(pts)) == 0 else
                           f"{arrow} {abs(pts):.0f} {unit} since the start")
             elif key == "shortage":
-                change = ("no change since the start" if abs(d) < 0.5 else
+                change = ("no change since the start" if round(abs(d)) == 0 else
                           f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} since the start")
         value = fmt(now)
         if value == "—":
@@ -183,7 +183,7 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
     if model.p.participation_target > 0:  # the adaptive rule is on
         now = float(model.p.internship_subsidy)
         d = now - float(model.params["internship_subsidy"])
-        change = ("no change since the start" if abs(d) < 0.5 else
+        change = ("no change since the start" if round(abs(d)) == 0 else
                   f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} yuan since the start")
         out.append(Headline("internship_subsidy_level",
                             "Internship subsidy per intern, set by the adaptive rule "
