@@ -8,14 +8,19 @@ reuses them) and publishes the figures and a Markdown summary under
 
 from __future__ import annotations
 
+import io
 import math
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from _common import DOCS, EXPERIMENTS, RAW, machine, workers
+import pandas as pd
+from _common import DOCS, EXPERIMENTS, RAW, machine, moved_section, previous_file, workers
 
-__all__ = ["run_sa", "publish", "headline", "floor_pow2"]
+__all__ = ["run_sa", "publish", "headline", "floor_pow2", "moved_rankings"]
+
+INDEX = {"sobol": "ST", "morris": "mu_star"}
 
 
 def run_sa(name: str) -> Any:
@@ -56,8 +61,41 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
-def publish(res: Any, name: str, intro: list[str]) -> Path:
-    """Copy the figures and write ``docs/results/<name>/README.md``."""
+def _top(ind: pd.DataFrame, outcome: str, index: str, top: int) -> str:
+    """The ``top`` factors of one outcome by ``index``, as ``factor (value)``."""
+    g = ind[(ind.outcome == outcome) & (ind["index"] == index)]
+    if not len(g):
+        return "n/a"
+    g = g.sort_values("value", ascending=False).head(top)
+    return ", ".join(f"{r.factor} ({_num(r.value)})" for r in g.itertuples())
+
+
+def moved_rankings(name: str, res: Any, pairs: Sequence[tuple[str, str]],
+                   why: Sequence[str], top: int = 3,
+                   extra: Mapping[str, tuple[str, str]] | None = None) -> list[str]:
+    """The "what moved since 0.1" section of a sensitivity result: each outcome's top
+    factors in the 0.1 indices (``git show``) and now.
+
+    Args:
+        pairs: ``(outcome in 0.1, outcome now)``; a renamed outcome is one pair.
+        extra: more rows, ``quantity → (0.1 text, 0.2 text)``.
+    """
+    index = INDEX[res.method]
+    text = previous_file(name, "indices.csv")
+    old = pd.read_csv(io.StringIO(text)) if text is not None else pd.DataFrame(
+        columns=["outcome", "factor", "index", "value"])
+    new = pd.read_csv(Path(res.path) / "indices.csv")
+    rows = [(f"top {top} by {index}: `{o_new}`" + (f" (0.1: `{o_old}`)" if o_old and o_old != o_new
+                                                     else ""),
+             _top(old, o_old, index, top) if o_old else "n/a (not analysed)",
+             _top(new, o_new, index, top)) for o_old, o_new in pairs]
+    rows += [(k, a, b) for k, (a, b) in (extra or {}).items()]
+    return moved_section(rows, why).splitlines()
+
+
+def publish(res: Any, name: str, intro: list[str], moved: Sequence[str] = ()) -> Path:
+    """Copy the figures and write ``docs/results/<name>/README.md`` (``moved``: the
+    "what moved since 0.1" section, at the top)."""
     dest = DOCS / name
     figs = dest / "figures"
     if figs.exists():
@@ -69,7 +107,7 @@ def publish(res: Any, name: str, intro: list[str]) -> Path:
     shutil.copy2(Path(res.path) / "noise.csv", dest / "noise.csv")
     report = (Path(res.path) / "report.md").read_text(encoding="utf-8")
     body = report.split("\n", 1)[1]  # drop the report's title
-    text = "\n".join([f"# {name}", "", *intro, "", f"Machine: {machine()}.", "",
+    text = "\n".join([f"# {name}", "", *moved, "", *intro, "", f"Machine: {machine()}.", "",
                       "## Headline", "", *headline(res), "", body])
     (dest / "README.md").write_text(text, encoding="utf-8")
     print(f"wrote {dest}/README.md, indices.csv, noise.csv, figures/*.png")
