@@ -165,6 +165,9 @@ def moved(summary: pd.DataFrame, ref: int) -> str:
         rows += [
             (f"tax credit {c:g}: extra in-field graduates", at(old, 0, c, "", "extra"),
              at(summary, 0, c, "", "extra")),
+            (f"tax credit {c:g}: extra spending (M yuan)",
+             at(old, 0, c, "extra_million_yuan", "M"),
+             at(summary, 0, c, "extra_million_yuan", "M")),
             (f"tax credit {c:g}: extra in-field graduates per M yuan", at(old, 0, c, "", "per_m"),
              at(summary, 0, c, "", "per_m")),
         ]
