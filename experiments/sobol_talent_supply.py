@@ -1,8 +1,8 @@
 """Sobol' sensitivity of talent-supply outcomes to every policy lever and key uncertainties.
 
-Runs ``experiments/sobol_talent_supply.toml`` (20 factors, N = 64, 2 replications on a
-mid-size region; N was 128 up to model 0.1, halved in 0.2.0 because every run now also
-simulates an 80-semester spin-up) through
+Runs ``experiments/sobol_talent_supply.toml`` (20 factors, N = 128 as in 0.1, 2
+replications on a mid-size region; since 0.2.0 every run also simulates an 80-semester
+spin-up) through
 ``ecosim.sensitivity_analysis`` and writes ``docs/results/sobol_talent_supply/``
 (figures, indices, README with what moved since 0.1, runtime and the N an hour on a
 2-core workstation affords).
@@ -35,9 +35,8 @@ WHY = [
     "firm's baseline, which `initial_awareness` draws, instead of ratcheting up.",
     "**The official in-field rate** (in field / employed) is new: `career_services_funding` "
     "is its top lever.",
-    "**Size**: N was halved (each run now simulates the 80-semester spin-up too), so "
-    "intervals are wider than in 0.1; the average-cost indices in particular are not "
-    "resolved at this N.",
+    "**Runtime**: the same N as 0.1 costs about four times as much, because each run "
+    "now simulates the 80-semester spin-up too.",
 ]
 # One baseline-scale run (30 schools, 1,000 firms, 30 reported steps after the 80-step
 # spin-up) in a worker: mean 1.49 s in the subsidy_vs_tax_credit sweep of model 0.2.0
@@ -66,11 +65,8 @@ def main() -> None:
         f"points × {R} replications = {m['n_runs']:,} runs of {m['steps']} reported semesters "
         "(each after the model's 80-semester spin-up) on a mid-size region derived from the "
         "baseline (10 schools, 200 enterprises, 2,000 entrants a year, 2 districts).",
-        "- **N was halved** (128 in 0.1 → 64): with the spin-up each run simulates 100 "
-        "semesters instead of 20 (0.1: mean 0.10 s per run inside a worker), and N = 128 "
-        "did not fit safely in the time available on the shared machine; intervals are "
-        "correspondingly wider. "
-        "Restore `n = 128` in the .toml for publication-grade intervals.",
+        "- **Same N as 0.1** (128); with the spin-up each run simulates 100 semesters "
+        "instead of 20 (0.1: mean 0.10 s per run inside a worker).",
         "- `in_field_rate` is the official rate (employed in their field / employed); "
         "`skill_matched_rate` is the skill-fit share that 0.1 called `in_field_rate`.",
         f"- **Runtime**: {m['runs_elapsed_s'] / 60:.1f} min of wall time for the runs on 2 "
