@@ -28,6 +28,7 @@ from ecosim.app import (  # noqa: E402  # noqa: E402
 )
 from ecosim.app.figures import (  # noqa: E402
     CHARTS,
+    change_text,
     headline_numbers,
     network_png,
 )
@@ -200,6 +201,15 @@ def test_views_are_valid_and_plain(small_model) -> None:
     heads = headline_numbers(small_model)
     assert all(h.label and h.value for h in heads)
     assert any("since the start" in h.change for h in heads)
+
+
+
+def test_change_text_rounds_before_it_speaks() -> None:
+    """A change that rounds to 0 is 'no change', never '▲ up 0'; others keep their sign."""
+    assert change_text(0.4) == change_text(-0.5) == "no change since the start"
+    assert change_text(0.6) == "▲ up 1 since the start"
+    assert change_text(-12.4, "points") == "▼ down 12 points since the start"
+    assert change_text(1500.0, "yuan") == "▲ up 1,500 yuan since the start"
 
 
 def test_adaptive_rule_shows_the_subsidy_in_force() -> None:

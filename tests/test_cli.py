@@ -72,6 +72,7 @@ CALLS: dict[str, list[str]] = {
     "run_unknown_key": ["run", "unknown_key.toml", "--out", "never"],
     "set_out_of_range": ["validate", "ok.toml", "--set", "ip_protection=2"],
     "set_wrong_type": ["validate", "ok.toml", "--set", "n_schools=many"],
+    "set_odd_spinup": ["validate", "ok.toml", "--set", "spinup_steps=3"],
     "missing_parent": ["validate", "orphan.toml"],
     "misspelt_name": ["validate", "basline"],
     "non_utf8": ["validate", "latin1.toml"],
@@ -170,6 +171,8 @@ BAD = [
     ("run_unknown_key", ("unknown_key.toml", "internship_subsidi", "did you mean")),
     ("set_out_of_range", ("--set ip_protection=2", "ip_protection", "'2'", "[0, 1]")),
     ("set_wrong_type", ("--set n_schools=many", "n_schools", "'many'", "int in [1, 2000]")),
+    ("set_odd_spinup", ("--set spinup_steps=3", "spinup_steps", "'3'",
+                        "int multiple of 2 in [0, 400]")),
     ("missing_parent", ("orphan.toml", "extends", "no_such_parent.toml", "not found")),
     ("misspelt_name", ("basline", "did you mean 'baseline'")),
 ]

@@ -1143,7 +1143,7 @@ def test_sharing_incentive_enters_deepening_only_through_net_benefit(
         rows = t.active_rows
         t.age[rows] = 10
         t.sat_firm[rows] = t.sat_school[rows] = 0.9
-        proc.partnerships._age_break_deepen(m)
+        proc.partnerships._age_break_deepen(m, proc.partnerships.expected_net_benefit(m, 1))
         depths.append(t.depth[rows].copy())
     assert (depths[0] == 2).any()
     np.testing.assert_array_equal(depths[0], depths[1])

@@ -214,3 +214,19 @@ def test_range_bounds_are_inclusive() -> None:
         if p.type in (int, float):
             assert coerce_value(p, p.low) == p.low
             assert coerce_value(p, p.high) == p.high
+
+
+def test_spin_up_runs_unreported_with_todays_policy_then_the_scenario() -> None:
+    """A spin-up of S steps numbers them -S+1 .. 0 and reports only step 0 on; levers
+    stay at their defaults until step 1, then the declared value is in force. An odd
+    spin-up is refused with the allowed values."""
+    m = EcosystemModel(seed=2, **{**TINY, "spinup_steps": 6}, internship_subsidy=3000.0)
+    assert m.steps == 0 and m.spinup == 6 and m.time == 0
+    df = m.outcomes_frame()
+    assert list(df["step"]) == [0]
+    assert m.p.internship_subsidy == 0.0 and m.params["internship_subsidy"] == 3000.0
+    assert m.accounting()["entered"] > 0  # cohorts were admitted during the spin-up
+    m.step()
+    assert m.p.internship_subsidy == 3000.0 and list(m.outcomes_frame()["step"]) == [0, 1]
+    with pytest.raises(ParameterError, match=r"spinup_steps = 5 .*multiple of 2"):
+        EcosystemModel(seed=1, **{**TINY, "spinup_steps": 5})

@@ -62,6 +62,7 @@ class Parameter:
         meaning: one line saying what it is.
         source: where the default comes from (calibration constants always say).
         process: the process module whose rule uses it (calibration constants).
+        multiple_of: for an int, the values must be multiples of it (``None``: any).
     """
 
     name: str
@@ -74,6 +75,7 @@ class Parameter:
     meaning: str
     source: str = ""
     process: str = ""
+    multiple_of: int | None = None
 
     def allowed(self) -> str:
         """Human description of the allowed values."""
@@ -82,7 +84,9 @@ class Parameter:
         if self.type is str:
             return "one of " + ", ".join(repr(r) for r in _REGIONS)
         rng = f"[{_fmt(self.low)}, {_fmt(self.high)}]"
-        return f"a {self.type.__name__} in {rng} {self.unit}".rstrip()
+        kind = (f"{self.type.__name__} multiple of {self.multiple_of}" if self.multiple_of
+                else self.type.__name__)
+        return f"a {kind} in {rng} {self.unit}".rstrip()
 
     def check(self, value: Any) -> Any:
         """Return ``value`` coerced to this parameter's type, or raise ParameterError."""
@@ -114,8 +118,8 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}"
 
 
-def _p(name, kind, typ, default, low, high, unit, meaning) -> Parameter:
-    return Parameter(name, kind, typ, default, low, high, unit, meaning)
+def _p(name, kind, typ, default, low, high, unit, meaning, **extra) -> Parameter:
+    return Parameter(name, kind, typ, default, low, high, unit, meaning, **extra)
 
 
 # ----------------------------------------------------------------------------------
@@ -231,7 +235,7 @@ _STRUCTURE = [
     # 1/attrition = 50 semesters) settle within it (measured: ODD §5).
     _p("spinup_steps", "structure", int, 80, 0, 400, "semesters",
        "unreported semesters run before step 0 so the model reaches its own steady "
-       "state (even numbers only)"),
+       "state (whole years, so semesters keep their parity)", multiple_of=2),
     _p("region", "structure", str, "generic", None, None, "",
        "sector set of the region: " + " or ".join(repr(r) for r in SECTOR_SETS)),
 ]
@@ -437,5 +441,7 @@ def coerce_value(param: Parameter, value: Any) -> Any:
     else:
         value = float(value)
     if value != value or value < param.low or value > param.high:  # NaN or out of range
+        raise bad
+    if param.multiple_of and value % param.multiple_of:
         raise bad
     return value

@@ -35,6 +35,7 @@ __all__ = [
     "SECTOR_COLOURS",
     "SCHOOL_STYLE",
     "Headline",
+    "change_text",
     "headline_numbers",
     "policies_in_force",
     "pretty",
@@ -151,6 +152,15 @@ _HEADLINES: list[tuple[str, str, Callable[[float], str], bool]] = [
 ]
 
 
+def change_text(d: float, unit: str = "") -> str:
+    """Plain words for a change since the start, rounded to whole units: a change that
+    rounds to 0 is "no change" (never "▲ up 0")."""
+    n = round(abs(d))
+    if n == 0:
+        return "no change since the start"
+    return f"{'▲ up' if d > 0 else '▼ down'} {n:,} {unit} since the start".replace("  ", " ")
+
+
 def headline_numbers(model: EcosystemModel) -> list[Headline]:
     """The headline panel: current value and change since the start of the run."""
     out = []
@@ -169,22 +179,16 @@ def headline_numbers(model: EcosystemModel) -> list[Headline]:
             d = now - first
             if share:
                 pts = 100 * d
-                arrow = "▲ up" if pts > 0 else "▼ down"
-                unit = "point" if round(abs(pts)) == 1 else "points"
-                change = ("no change since the start" if round(abs(pts)) == 0 else
-                          f"{arrow} {abs(pts):.0f} {unit} since the start")
+                change = change_text(pts, "point" if round(abs(pts)) == 1 else "points")
             elif key == "shortage":
-                change = ("no change since the start" if round(abs(d)) == 0 else
-                          f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} since the start")
+                change = change_text(d)
         value = fmt(now)
         if value == "—":
             change = "measured after the first graduation"
         out.append(Headline(key, label, value, change, now))
     if model.p.participation_target > 0:  # the adaptive rule is on
         now = float(model.p.internship_subsidy)
-        d = now - float(model.params["internship_subsidy"])
-        change = ("no change since the start" if round(abs(d)) == 0 else
-                  f"{'▲ up' if d > 0 else '▼ down'} {abs(d):,.0f} yuan since the start")
+        change = change_text(now - float(model.params["internship_subsidy"]), "yuan")
         out.append(Headline("internship_subsidy_level",
                             "Internship subsidy per intern, set by the adaptive rule "
                             f"(target {model.p.participation_target:.0%})",

@@ -80,6 +80,15 @@ def mean_ci(values: Any, level: float = 0.95) -> Interval:
     return Interval(mean, mean - half, mean + half, n, sd, level)
 
 
+def _pairs(first: Any, second: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Two sequences of paired values as flat float arrays of equal length."""
+    a = np.asarray(first, dtype=float).ravel()
+    b = np.asarray(second, dtype=float).ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"paired values need equal lengths, got {a.size} and {b.size}")
+    return a, b
+
+
 def paired_difference_ci(treatment: Any, control: Any, level: float = 0.95) -> Interval:
     """Mean of ``treatment − control`` over pairs, with its t interval.
 
@@ -89,10 +98,7 @@ def paired_difference_ci(treatment: Any, control: Any, level: float = 0.95) -> I
     Raises:
         ValueError: if the two sequences have different lengths.
     """
-    a = np.asarray(treatment, dtype=float).ravel()
-    b = np.asarray(control, dtype=float).ravel()
-    if a.shape != b.shape:
-        raise ValueError(f"paired values need equal lengths, got {a.size} and {b.size}")
+    a, b = _pairs(treatment, control)
     return mean_ci(a - b, level)
 
 
@@ -108,10 +114,7 @@ def ratio_of_means_ci(numerator: Any, denominator: Any, level: float = 0.95) -> 
     Raises:
         ValueError: if the two sequences have different lengths.
     """
-    a = np.asarray(numerator, dtype=float).ravel()
-    b = np.asarray(denominator, dtype=float).ravel()
-    if a.shape != b.shape:
-        raise ValueError(f"paired values need equal lengths, got {a.size} and {b.size}")
+    a, b = _pairs(numerator, denominator)
     if not 0 < level < 1:
         raise ValueError(f"level = {level!r} must be in (0, 1)")
     keep = np.isfinite(a) & np.isfinite(b)

@@ -116,6 +116,17 @@ def _big_numbers() -> Any:
     return FuncFormatter(fmt)
 
 
+def _save_figure(fig: Any, path: str | Path) -> Path:
+    """Write a figure of this module (creating its folder) and release it."""
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
 def plot_timeseries(cmp: Comparison, path: str | Path) -> Path:
     """Outcomes over time: mean over replications with its CI band, per scenario."""
     import matplotlib
@@ -154,11 +165,7 @@ def plot_timeseries(cmp: Comparison, path: str | Path) -> Path:
     fig.suptitle(f"mean of {cmp.meta.get('replications')} replications with "
                  f"{int(level * 100)}% confidence band", fontsize=11)
     fig.tight_layout(rect=(0, 0.05 if nrow < 3 else 0.035, 1, 0.97))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save_figure(fig, path)
 
 
 def plot_differences(cmp: Comparison, path: str | Path) -> Path:
@@ -200,11 +207,7 @@ def plot_differences(cmp: Comparison, path: str | Path) -> Path:
     fig.suptitle(f"difference from {cmp.scenarios[0]} (paired by seed), "
                  f"{int(level * 100)}% CI", fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.96))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save_figure(fig, path)
 
 
 def plot_horizons(cmp: Comparison, path: str | Path) -> Path:
@@ -250,11 +253,7 @@ def plot_horizons(cmp: Comparison, path: str | Path) -> Path:
     fig.suptitle(f"difference from {cmp.scenarios[0]} by horizon (paired by seed), "
                  f"{int(level * 100)}% CI", fontsize=11)
     fig.tight_layout(rect=(0, 0.05 if nrow < 3 else 0.035, 1, 0.97))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save_figure(fig, path)
 
 
 def horizon_effects(cmp: Comparison, bold: bool = False) -> pd.DataFrame:

@@ -83,9 +83,11 @@ class EcosystemModel(mesa.Model):
         super().__init__(rng=np.random.default_rng(np.random.SeedSequence(int(seed))))
         self.seed = int(seed)
         self.params = values
-        self.spinup = int(ParameterValues(**values).spinup_steps)
-        self.p = ParameterValues(**interventions.initial_values(values, PARAMETERS,
-                                                                self.spinup))
+        # Levers start at their defaults when there is a spin-up; structure parameters
+        # such as spinup_steps are never touched by that, so self.p reads it back.
+        self.p = ParameterValues(**interventions.initial_values(
+            values, PARAMETERS, values["spinup_steps"]))
+        self.spinup = int(self.p.spinup_steps)
         self.policies = windows
         self.interventions = interventions.build_interventions(windows, PARAMETERS)
         self.depth = depth_table(self.p)
@@ -127,9 +129,6 @@ class EcosystemModel(mesa.Model):
         values = {name: p.default for name, p in PARAMETERS.items()}
         for name, value in params.items():
             values[name] = coerce_value(PARAMETERS[name], value)
-        if values["spinup_steps"] % 2:
-            raise ParameterError(f"spinup_steps = {values['spinup_steps']}: must be even "
-                                 "(whole years keep semesters in phase)")
         return values
 
     def _build_network(self) -> None:

@@ -109,8 +109,7 @@ def _fill_partnership_slots(model: Simulation, eligible: np.ndarray,
     # A partnership offers at least one slot, and never more than its share of the
     # firm's placement capacity.
     share_cap = np.floor(cap[firm] / np.maximum(n_part[firm], 1))
-    free = np.maximum(np.minimum(np.maximum(slots, 1), np.maximum(share_cap, 1)),
-                      0).astype(np.int64)
+    free = np.minimum(np.maximum(slots, 1), np.maximum(share_cap, 1)).astype(np.int64)
     if not free.sum():
         return eligible
     K = model.K

@@ -179,12 +179,15 @@ def update_partnerships(model: Simulation) -> None:
     f = model.firms
     net = expected_net_benefit(model, 1)
     f.willingness = sigmoid(net / model.p.choice_noise)
-    _age_break_deepen(model)
+    _age_break_deepen(model, net)
     _search_new_partners(model, f.willingness)
 
 
-def _age_break_deepen(model: Simulation) -> None:
-    """Existing partnerships age, break up (dissatisfaction, misalignment) or deepen."""
+def _age_break_deepen(model: Simulation, e1: np.ndarray) -> None:
+    """Existing partnerships age, break up (dissatisfaction, misalignment) or deepen.
+
+    ``e1`` is each firm's expected net benefit at depth 1 (computed once per step by
+    :func:`update_partnerships`)."""
     p, rng, t, dt = model.p, model.rng, model.partnerships, model.depth
     rows = t.active_rows
     if not rows.size:
@@ -204,7 +207,7 @@ def _age_break_deepen(model: Simulation) -> None:
     # it expects the next level to add (2σ = 1 for an indifferent firm). Incentives
     # act through the net benefit only (no direct multiplier: issue 11).
     firm = t.firm[rows]
-    e1, e2, e3 = (expected_net_benefit(model, k) for k in (1, 2, 3))
+    e2, e3 = expected_net_benefit(model, 2), expected_net_benefit(model, 3)
     gain = np.where(d == 1, (e2 - e1)[firm], (e3 - e2)[firm])
     realised = np.where(model.firms.has_experience, model.firms.experience, e1)[firm]
     p_deepen = (p.deepen_base * (0.5 + p.goal_alignment)
