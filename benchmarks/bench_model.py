@@ -39,7 +39,8 @@ def _one_ecosim(scenario: str, steps: int, scale: float) -> dict:
     alive = 0
     for _ in range(steps):
         m.step()
-        alive += m.pop.n
+        # Agents are students and workers (employed or searching; issue 12).
+        alive += m.pop.n + int(np.count_nonzero(m.workers.employer >= -1))
     t2 = time.perf_counter()
     return {"setup": t1 - t0, "run": t2 - t1, "total": t2 - t0,
             "agent_steps": alive, "agents": alive / steps}
@@ -108,7 +109,7 @@ def main() -> None:
     say("| model | agents | steps | set-up (+ spin-up) s | steps s | µs per agent-step "
         "| peak MB |")
     say("|---|---:|---:|---:|---:|---:|---:|")
-    say(f"| ecosim benchmark_county | {_median(eco, 'agents'):,.0f} students alive (mean) | 40 "
+    say(f"| ecosim benchmark_county | {_median(eco, 'agents'):,.0f} agents alive (students + workers, mean) | 40 "
         f"| {_median(eco, 'setup'):.2f} (80-step spin-up) | {_median(eco, 'run'):.2f} "
         f"| {e_us:.3f} | {_median(eco, 'peak_mb'):.0f} |")
     say(f"| Mesa Boltzmann wealth | {boltz[0]['agents']:,} agents | 10 "
@@ -128,8 +129,8 @@ def main() -> None:
         rows.append((s, _median(rs, "agents"), _median(rs, "total"), _median(rs, "peak_mb")))
     say("### Scaling (benchmark_county scaled: cohort, enterprises and schools × factor)")
     say()
-    say("| students alive (mean) | seconds (set-up, 80-step spin-up, 40 steps) "
-        "| µs per student-step (all 120 steps) | peak MB |")
+    say("| agents alive (students + workers, mean) | seconds (set-up, 80-step spin-up, "
+        "40 steps) | µs per agent-step (all 120 steps) | peak MB |")
     say("|---:|---:|---:|---:|")
     for _, n, t, mb in rows:
         say(f"| {n:,.0f} | {t:.2f} | {t / (n * 120) * 1e6:.3f} | {mb:.0f} |")
@@ -137,7 +138,7 @@ def main() -> None:
     y = np.log([r[2] for r in rows])
     slope = float(np.polyfit(x, y, 1)[0])
     say()
-    say(f"Fitted exponent of run time vs students: **{slope:.3f}**")
+    say(f"Fitted exponent of run time vs agents (students + workers): **{slope:.3f}**")
     say()
 
     # 3. Research default scale.
@@ -145,7 +146,7 @@ def main() -> None:
     warm = _measure("ecosim_series", "baseline", 40, reps + 1)
     say(f"### Research default (baseline.toml): 40 reported steps {_median(rs, 'run'):.2f} s "
         f"(target ≤ 0.5 s); set-up with its 80-step spin-up {_median(rs, 'setup'):.2f} s; "
-        f"{_median(rs, 'agents'):,.0f} students alive, peak {_median(rs, 'peak_mb'):.0f} MB")
+        f"{_median(rs, 'agents'):,.0f} agents alive (students + workers), peak {_median(rs, 'peak_mb'):.0f} MB")
     say()
     say(f"Each of those is the first run of a fresh process. Run after run in one process, "
         f"as in a sweep worker (spin-up included): **{warm['warm']:.2f} s** per run "

@@ -1,7 +1,7 @@
 """Regenerate the tables of docs/ODD.md that are derived from the one declaration.
 
 Two tables are written between markers: the declared parameters (§2.3) and the
-calibration constants with their sources (§7.14). ``tests/test_docs_tables.py`` fails
+calibration constants with their sources (§7.15). ``tests/test_docs_tables.py`` fails
 when the document and the declaration disagree; then run
 ``.venv/bin/python docs/declaration_tables.py``.
 """
@@ -25,7 +25,7 @@ def _cells(p: Parameter) -> tuple[str, str]:
 
 
 def parameters_table() -> str:
-    """§2.3: levers, uncertainties and structure (calibration constants are in §7.14)."""
+    """§2.3: levers, uncertainties and structure (calibration constants are in §7.15)."""
     lines = ["| name | kind | type | default | range | unit | meaning |",
              "|---|---|---|---|---|---|---|"]
     for p in PARAMETERS.values():
@@ -38,7 +38,7 @@ def parameters_table() -> str:
 
 
 def calibration_table() -> str:
-    """§7.14: every calibration constant, by process, with range, unit and source."""
+    """§7.15: every calibration constant, by process, with range, unit and source."""
     lines = ["| constant | process | default | plausible range | unit | meaning | source |",
              "|---|---|---|---|---|---|---|"]
     for name in CALIBRATION:

@@ -28,9 +28,12 @@ from ecosim.app import (  # noqa: E402  # noqa: E402
 )
 from ecosim.app.figures import (  # noqa: E402
     CHARTS,
+    FIRM_ROLES,
     change_text,
     headline_numbers,
     network_png,
+    poaching_now,
+    poaching_spec,
 )
 from ecosim.cli import main  # noqa: E402
 from ecosim.experiments.scenario import load_scenario  # noqa: E402
@@ -202,6 +205,99 @@ def test_views_are_valid_and_plain(small_model) -> None:
     assert all(h.label and h.value for h in heads)
     assert any("since the start" in h.change for h in heads)
 
+
+
+# --------------------------------------------------------------------------------------
+# Who trains, who poaches
+# --------------------------------------------------------------------------------------
+def test_poaching_panel_counts_every_enterprise_as_the_model_does(small_model) -> None:
+    """Roles sum to the enterprises and agree with the model's own shares; the workers
+    hired away are this step's job-to-job moves; trained workers kept or elsewhere are
+    counted from the workforce records. Reading them changes nothing in the model."""
+    import numpy as np
+
+    m = small_model
+    n = m.firms.n
+    seen_moves = 0
+    for _ in range(6):
+        m.step()
+        before = (m.workers.employer.copy(), m.firms.poached.copy(), dict(m.current))
+        now = poaching_now(m)
+        assert list(now.roles) == [k for k, _, _ in FIRM_ROLES]
+        assert sum(now.roles.values()) == now.enterprises == n
+        cur = m.current
+        assert (now.roles["both"] + now.roles["trains"]) / n == pytest.approx(
+            cur["training_firm_share"])
+        assert now.roles["poaches"] / n == pytest.approx(cur["poaching_only_firm_share"])
+        assert now.moves == cur["job_to_job_moves"] == int(m.firms.poached[0].sum())
+        assert now.poachers <= now.roles["both"] + now.roles["poaches"]
+        assert (now.top > 0) == (now.moves > 0) and now.top <= now.moves
+        w = m.workers
+        trained = (w.employer >= 0) & (w.trainer >= 0)
+        assert now.kept + now.elsewhere == int(trained.sum())
+        assert now.kept == int((trained & (w.trainer == w.employer)).sum())
+        seen_moves += now.moves
+        # the app only reads the model
+        assert np.array_equal(before[0], m.workers.employer)
+        assert np.array_equal(before[1], m.firms.poached) and before[2] == m.current
+    assert seen_moves > 0  # poaching happens at this scale
+    assert now.kept > 0 and now.elsewhere > 0
+
+
+def test_poaching_chart_follows_the_outcomes(small_model) -> None:
+    m = small_model
+    for _ in range(4):
+        m.step()
+    spec = poaching_spec(m)
+    json.dumps(spec, allow_nan=False)
+    assert spec["title"]["text"] == "Who trains, who poaches"
+    df = m.outcomes_frame()
+    rows = spec["data"]["values"]
+    labels = spec["encoding"]["color"]["scale"]["domain"]
+    assert len(rows) == len(labels) * len(df) == 4 * (m.steps + 1)
+    by_label = {lab: [r for r in rows if r["series"] == lab] for lab in labels}
+    for name, label in (("training_firm_share", "enterprises that train (host interns)"),
+                        ("poaching_share_of_hires",
+                         "hires taken from another employer (last year)")):
+        last = by_label[label][-1]
+        assert last["semester"] == m.steps
+        assert last["percent"] == pytest.approx(100 * m.current[name], abs=0.01)
+        assert [r["percent"] for r in by_label[label]] == [
+            None if math.isnan(x) else pytest.approx(100 * x, abs=0.01) for x in df[name]]
+
+
+def test_poaching_view_on_the_page_updates_each_step() -> None:
+    """The panel shows the model's counts and follows Step; the new levers are sliders."""
+    state = DemoState.create("demo")
+    box, rc = _render(state)
+    assert "service_period" in SLIDER_LEVERS and "mobility_cost" in SLIDER_UNCERTAINTIES
+    _slider(rc, "service_period")
+    _slider(rc, "mobility_cost")
+
+    def shown() -> dict[str, str]:
+        tiles = {w.attributes["class"].split()[-1]: w.unsafe_innerHTML
+                 for w in rc.find(solara.widgets.HTML).widgets
+                 if "ecosim-role" in (w.attributes or {}).get("class", "")}
+        assert len(tiles) == len(FIRM_ROLES)
+        return {key: tiles[f"ecosim-role-{key}"].split('<div class="num">')[1].split("</div>")[0]
+                for key, _, _ in FIRM_ROLES}
+
+    first = shown()
+    assert first == {k: f"{c:,}" for k, c in poaching_now(state.model.value).roles.items()}
+    seen = [first]
+    for _ in range(3):
+        _button(rc, "Step").click()
+        m = state.model.value
+        now = poaching_now(m)
+        seen.append(shown())
+        assert seen[-1] == {k: f"{c:,}" for k, c in now.roles.items()}
+        assert sum(now.roles.values()) == m.firms.n == 100
+        texts = [w.children[0] for w in rc.find(v.Html, class_="ecosim-poaching-text").widgets
+                 if w.children]
+        assert any(f"semester {now.moves:,} worker" in t and "hired away" in t or
+                   (now.moves == 0 and "no worker was hired away" in t) for t in texts)
+        assert any(f"{now.kept:,} still work" in t for t in texts)
+    assert any(x != first for x in seen[1:])  # the panel follows the steps
 
 
 def test_change_text_rounds_before_it_speaks() -> None:

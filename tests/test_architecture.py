@@ -35,7 +35,7 @@ PKG = SRC / "ecosim"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors", ("ecosim.errors", "ecosim._version", "ecosim._lazy")),
     ("rules", tuple(f"ecosim.simulation.{m}" for m in (
-        "processes", "constants", "state", "sectors", "population", "partnerships",
+        "processes", "constants", "state", "sectors", "population", "workers", "partnerships",
         "sampling", "agents", "schedule", "setup", "interventions"))),
     ("params", ("ecosim.params",)),
     # the model and the simulation package's facade (which loads the model lazily)

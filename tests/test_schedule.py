@@ -33,7 +33,7 @@ def _odd_table() -> list[tuple[int, str, str, tuple[int, int]]]:
 def test_odd_process_table_matches_the_schedule() -> None:
     """Same processes, same order, same functions, same frequencies."""
     table = _odd_table()
-    assert len(table) == len(SCHEDULE) == 13
+    assert len(table) == len(SCHEDULE) == 14
     for (number, name, function, (every, phase)), p in zip(table, SCHEDULE, strict=True):
         assert (number, name, function) == (p.number, p.name, p.qualname)
         assert (every, phase) == (p.every, p.phase), p.name
@@ -56,7 +56,7 @@ def test_every_process_function_exists_and_is_documented() -> None:
     for p in SCHEDULE:
         fn = getattr(p.module, p.function)
         assert callable(fn) and fn.__doc__, p.qualname
-        assert "Seed mechanism" in (p.module.__doc__ or "") or p.number == 13, p.qualname
+        assert "Seed mechanism" in (p.module.__doc__ or "") or p.number == 14, p.qualname
 
 
 def test_step_follows_a_changed_schedule(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -157,12 +157,22 @@ _LEVERS = [
        "summed partnership depth an enterprise needs to be certified"),
     _p("government_budget", "lever", float, 20.0, 0.0, 500.0, "million yuan/year",
        "yearly budget for integration instruments (tax credit is a tax expenditure outside it)"),
+    _p("service_period", "lever", float, 0.0, 0.0, 5.0, "years",
+       "training payback clause: a worker kept by the enterprise that trained them who "
+       "leaves within this service period repays the training cost, prorated",
+       source="Labour Contract Law of the PRC (2008) art. 22: a service period may be "
+       "agreed for employer-funded training, damages at most the unexpired share of the "
+       "training cost; cf. German Rückzahlungsklauseln"),
 ]
 
 # ----------------------------------------------------------------------------------
 # Uncertainties (DESIGN §5)
 # ----------------------------------------------------------------------------------
 _UNCERTAINTIES = [
+    _p("mobility_cost", "uncertainty", float, 0.1, 0.0, 0.5, "share of wage",
+       "wage gain a worker needs before taking an outside offer (search, moving, "
+       "losing tenure); lower means more job-to-job moves and poaching",
+       source="assumption; Ballot & Taymaz 2000 (facts.md): mobility costs shape poaching"),
     _p("tech_change_rate", "uncertainty", float, 0.02, 0.0, 0.15, "frontier units/semester",
        "speed at which each sector's skill frontier moves (scaled by the sector's own rate)"),
     _p("tech_shock_step", "uncertainty", int, 0, 0, 200, "step",
@@ -242,7 +252,7 @@ _STRUCTURE = [
 
 # ----------------------------------------------------------------------------------
 # Calibration constants: declared with their sources in the process modules
-# (ecosim/simulation/processes/*.py, ``CONSTANTS``), ODD §7.14.
+# (ecosim/simulation/processes/*.py, ``CONSTANTS``), ODD §7.15.
 # ----------------------------------------------------------------------------------
 _CALIBRATION = [
     Parameter(c.name, "calibration", c.type, c.default, c.low, c.high, c.unit, c.meaning,
@@ -290,7 +300,8 @@ _OUTCOMES = [
     Outcome("skill_gap", "index",
             "mean gap between what enterprises need and what the last year's hires bring (0–1)"),
     Outcome("vacancy_fill_rate", "share",
-            "graduate hires over the last year / vacancies open a year ago plus new ones since"),
+            "hires (graduates and experienced workers) over the last year / vacancies "
+            "open a year ago plus new ones since"),
     Outcome("participation_rate", "share", "enterprises with at least one partnership"),
     Outcome("deep_partnership_share", "share", "partnerships of depth 2 or 3"),
     Outcome("intern_retention_rate", "share",
@@ -310,7 +321,7 @@ _OUTCOMES = [
             "cohort (an average, not the cost of an additional one: see ecosim compare)"),
     # -- more outcomes (not headline) --
     Outcome("graduates", "students", "graduates this step", False),
-    Outcome("hires", "people", "hires this step", False),
+    Outcome("hires", "people", "hires this step (graduates and experienced workers)", False),
     Outcome("new_vacancies", "jobs", "new vacancies opened this step", False),
     Outcome("open_vacancies", "jobs", "vacancies open this step (new + carried over)", False),
     Outcome("mean_time_to_job", "semesters",
@@ -374,6 +385,32 @@ _OUTCOMES = [
             "active partnerships whose enterprise is satisfied (satisfaction > 0)", False),
     Outcome("budget_ration", "share", "share of budget-capped claims the budget could pay",
             False),
+    # --- the skilled labour market with its workforce (issue 12) ---------------------
+    Outcome("unemployment_rate", "share",
+            "unemployed (graduates and experienced workers searching) / (employed + "
+            "unemployed) in the region's skilled labour market"),
+    Outcome("vacancy_rate", "share",
+            "vacancies left open after this step's matching / (employed + open vacancies)"),
+    Outcome("poaching_share_of_hires", "share",
+            "hires over the last year of workers employed at another enterprise "
+            "(job-to-job moves)"),
+    Outcome("trained_quit_rate", "1/year",
+            "yearly rate at which workers an enterprise trained leave their employer "
+            "(quits and job-to-job moves)"),
+    Outcome("training_firm_share", "share",
+            "enterprises that hosted interns in the latest placement round"),
+    Outcome("poaching_only_firm_share", "share",
+            "enterprises that hosted no intern in the latest round but hired workers "
+            "away from other employers in the last year"),
+    Outcome("trained_wage_premium", "share",
+            "mean wage of employed workers an enterprise trained over that of the others, "
+            "minus 1"),
+    Outcome("workers", "people", "employed skilled workers in the region", False),
+    Outcome("job_to_job_moves", "people", "workers who moved to another employer this step",
+            False),
+    Outcome("own_trained_stay", "share",
+            "mean semester retention training enterprises observe among workers they "
+            "trained (what their training decision uses)", False),
     Outcome("internship_subsidy_level", "yuan/intern/semester",
             "internship subsidy in force this step (moves under the adaptive rule)", False),
 ]

@@ -44,6 +44,10 @@ __all__ = [
     "trends_spec",
     "spending_spec",
     "shortage_spec",
+    "FIRM_ROLES",
+    "Poaching",
+    "poaching_now",
+    "poaching_spec",
     "FIGURES",
     "CHARTS",
 ]
@@ -491,9 +495,96 @@ def shortage_spec(model: EcosystemModel) -> dict:
                   "sector", names, [SECTOR_COLOURS[k % len(SECTOR_COLOURS)] for k in range(K)])
 
 
+# ------------------------------------------------------------------------------------
+# Who trains, who poaches: enterprises by role and trained workers kept or hired away
+# ------------------------------------------------------------------------------------
+#: Enterprise roles on the poaching panel (order = on screen): key, label, colour. An
+#: enterprise *trains* when it hosted interns in the latest placement round and
+#: *poaches* when it hired workers away from other employers this step or the one
+#: before — the definitions of ``training_firm_share`` and ``poaching_only_firm_share``.
+FIRM_ROLES: list[tuple[str, str, str]] = [
+    ("both", "train and also hire workers away", OKABE_ITO[4]),
+    ("trains", "train, hire nobody away", OKABE_ITO[2]),
+    ("poaches", "only hire workers away (train nobody)", OKABE_ITO[5]),
+    ("neither", "neither train nor hire away", "#777777"),
+]
+
+
+@dataclass(frozen=True)
+class Poaching:
+    """What the poaching panel shows for the model's current step.
+
+    Attributes:
+        roles: enterprises per role of :data:`FIRM_ROLES` (they sum to all enterprises).
+        enterprises: number of enterprises.
+        moves: workers hired away from another employer this step (job-to-job moves).
+        poachers: enterprises that hired someone away this step.
+        top: the largest number one enterprise hired away this step.
+        kept: employed workers who work for the enterprise that trained them.
+        elsewhere: employed workers trained by one enterprise who work for another.
+    """
+
+    roles: dict[str, int]
+    enterprises: int
+    moves: int
+    poachers: int
+    top: int
+    kept: int
+    elsewhere: int
+
+
+def poaching_now(model: EcosystemModel) -> Poaching:
+    """Enterprises by role and trained workers kept or working elsewhere, now (read from
+    ``model.firms`` and ``model.workers``; nothing in the model is changed)."""
+    f, w = model.firms, model.workers
+    n = int(f.n)
+    trains = np.asarray(f.round_interns)[:n] > 0
+    poached = np.asarray(f.poached).reshape(2, -1)[:, :n]
+    poaches = poached.sum(axis=0) > 0
+    roles = {"both": int(np.count_nonzero(trains & poaches)),
+             "trains": int(np.count_nonzero(trains & ~poaches)),
+             "poaches": int(np.count_nonzero(~trains & poaches)),
+             "neither": int(np.count_nonzero(~trains & ~poaches))}
+    employer, trainer = np.asarray(w.employer), np.asarray(w.trainer)
+    trained = (employer >= 0) & (trainer >= 0)
+    kept = int(np.count_nonzero(trained & (trainer == employer)))
+    now = poached[0] if poached.size else np.zeros(0, dtype=np.int64)
+    return Poaching(roles, n, int(now.sum()), int(np.count_nonzero(now)),
+                    int(now.max()) if now.size else 0, kept,
+                    int(np.count_nonzero(trained)) - kept)
+
+
+_POACHING = [  # outcome, label, colour
+    ("training_firm_share", "enterprises that train (host interns)", OKABE_ITO[2]),
+    ("poaching_only_firm_share", "enterprises that only hire workers away", OKABE_ITO[5]),
+    ("poaching_share_of_hires", "hires taken from another employer (last year)",
+     OKABE_ITO[0]),
+    ("own_trained_stay", "trained workers who stay with their trainer (per semester)",
+     OKABE_ITO[4]),
+]
+
+
+def poaching_spec(model: EcosystemModel) -> dict:
+    """Who trains, who poaches over time (percent): training and poaching-only
+    enterprises, the share of hires hired away from another employer, and how many of
+    the workers an enterprise trained stay with it."""
+    values, n = [], 0
+    for name, label, _ in _POACHING:
+        y = _series(model, name)
+        n = max(n, y.size)
+        values += [{"semester": i, "series": label, "percent": _num(100 * v, 2)}
+                   for i, v in enumerate(y)]
+    return _chart("Who trains, who poaches", values, n,
+                  {"type": "line", "strokeWidth": 3.5, "point": {"size": 30}},
+                  {"field": "percent", "type": "quantitative", "title": "percent",
+                   "scale": {"domain": [0, 100]}},
+                  "series", [t[1] for t in _POACHING], [t[2] for t in _POACHING])
+
+
 FIGURES: dict[str, Callable[[EcosystemModel], bytes]] = {"network": network_png}
 CHARTS: dict[str, Callable[[EcosystemModel], dict]] = {
     "trends": trends_spec,
     "shortage": shortage_spec,
     "spending": spending_spec,
+    "poaching": poaching_spec,
 }

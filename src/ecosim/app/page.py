@@ -9,7 +9,10 @@ Start it with ``ecosim app [SCENARIO]`` (see :mod:`ecosim.app.server`) or
 * Mesa's controller (Step / ▶ Play / ❚❚ Pause / Reset; Reset rebuilds the model with the
   chosen values) and step counter;
 * the partnership network, talent supply and government spending over time, the
-  talent shortage by sector and a panel of headline numbers in plain language.
+  talent shortage by sector and a panel of headline numbers in plain language;
+* "who trains, who poaches": enterprises counted as training / poaching-only / both /
+  neither each step, the workers hired away this semester, trained workers kept by
+  their trainer or working elsewhere, and the same story over time.
 
 The app imports the model, never the reverse. Each browser tab gets its own model.
 """
@@ -36,7 +39,16 @@ from ..experiments.scenario import Scenario, list_scenarios, load_scenario
 from ..params import PARAMETERS, Parameter, coerce_value, defaults
 from ..simulation.model import EcosystemModel
 from .assets import SCENARIO_ENV, configure_solara, ensure_offline_assets
-from .figures import CHARTS, FIGURES, headline_numbers, policies_in_force, pretty
+from .figures import (
+    CHARTS,
+    FIGURES,
+    FIRM_ROLES,
+    Poaching,
+    headline_numbers,
+    poaching_now,
+    policies_in_force,
+    pretty,
+)
 
 __all__ = [
     "SLIDER_LEVERS",
@@ -60,11 +72,11 @@ SLIDER_LEVERS: tuple[str, ...] = (
     "internship_subsidy", "participation_target", "tax_credit_rate",
     "resource_sharing_incentive", "ip_protection",
     "teacher_practice_funding", "promotion_intensity", "platform_level",
-    "career_services_funding", "government_budget",
+    "career_services_funding", "government_budget", "service_period",
 )
 SLIDER_UNCERTAINTIES: tuple[str, ...] = (
     "initial_awareness", "goal_alignment", "ip_sensitivity", "tech_shock_step",
-    "tech_shock_size", "curriculum_responsiveness",
+    "tech_shock_size", "curriculum_responsiveness", "mobility_cost",
 )
 # Size of the region taken from scenarios/demo.toml when "classroom size" is on.
 CLASSROOM_KEYS: tuple[str, ...] = ("n_schools", "n_enterprises", "cohort_size", "n_districts")
@@ -343,6 +355,14 @@ _CSS = """
 .ecosim-figure img { width: 100%; height: auto; }
 .ecosim-chart .marks { max-width: 100%; height: auto; }
 .ecosim-chart { margin-bottom: 12px; }
+.ecosim-poaching h3 { font-size: 19px; margin: 8px 0 4px 0; }
+.ecosim-roles { display: grid; grid-template-columns: repeat(2, minmax(150px, 1fr));
+  gap: 8px; width: 100%; margin-bottom: 8px; }
+.ecosim-role { padding: 8px 12px; border-radius: 6px; background: #F2F2F2;
+  border-left: 10px solid #777777; }
+.ecosim-role .num { font-size: 30px; font-weight: 700; line-height: 1.15; color: #000; }
+.ecosim-role .lab { font-size: 16px; color: #222; }
+.ecosim-poaching-text { display: block; font-size: 16px; color: #111; margin: 4px 0; }
 """
 
 
@@ -401,6 +421,52 @@ def HeadlinePanel(model: EcosystemModel, lock: Any) -> None:
             solara.HTML(tag="div", classes=["ecosim-tile"], unsafe_innerHTML=(
                 f'<div class="num">{h.value}</div><div class="lab">{h.label}</div>'
                 f'<div class="chg">{h.change or "&nbsp;"}</div>'))
+
+
+def _poaching_lines(now: Poaching) -> list[str]:
+    """The poaching panel's sentences for students."""
+    def n(count: int, word: str) -> str:
+        return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+    if now.moves:
+        were = "was" if now.moves == 1 else "were"
+        moved = (f"This semester {n(now.moves, 'worker')} {were} hired away from another "
+                 f"employer, by {n(now.poachers, 'enterprise')} (up to {now.top:,} by one).")
+    else:
+        moved = "This semester no worker was hired away from another employer."
+    trained = now.kept + now.elsewhere
+    if trained:
+        kept = (f"Of the {trained:,} workers an enterprise trained, {now.kept:,} still work "
+                f"for it and {now.elsewhere:,} for another enterprise.")
+    else:
+        kept = "No worker trained by an enterprise is employed yet."
+    return [moved, kept]
+
+
+@solara.component
+def PoachingPanel(model: EcosystemModel, lock: Any) -> None:
+    """Who trains, who poaches: enterprises by role and workers hired away, this step."""
+    update_counter.get()
+    try:
+        with lock:
+            now = poaching_now(model)
+    except Exception as e:  # never show a traceback to a class
+        log.exception("drawing poaching failed")
+        solara.Warning(f"This panel could not be drawn ({type(e).__name__}); press Reset.")
+        return
+    with solara.Div(classes=["ecosim-poaching"]):
+        solara.HTML(tag="h3", unsafe_innerHTML="Who trains, who poaches")
+        solara.Text(f"The {now.enterprises:,} enterprises this semester (train = hosted "
+                    "interns in the latest round; hire away = took a worker from another "
+                    "employer this semester or the last):", classes=["ecosim-poaching-text"])
+        with solara.Div(classes=["ecosim-roles"]):
+            for key, label, colour in FIRM_ROLES:
+                solara.HTML(tag="div", classes=["ecosim-role", f"ecosim-role-{key}"],
+                            style=f"border-left-color: {colour}", unsafe_innerHTML=(
+                                f'<div class="num">{now.roles[key]:,}</div>'
+                                f'<div class="lab">{label}</div>'))
+        for line in _poaching_lines(now):
+            solara.Text(line, classes=["ecosim-poaching-text"])
 
 
 @solara.component
@@ -490,6 +556,11 @@ def Dashboard(state: DemoState) -> None:
             with solara.Column():
                 ChartView(model, "trends", lock)
                 ChartView(model, "spending", lock)
+        with solara.Columns([1, 1]):
+            with solara.Column():
+                PoachingPanel(model, lock)
+            with solara.Column():
+                ChartView(model, "poaching", lock)
 
 
 @solara.component

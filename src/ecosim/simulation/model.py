@@ -1,7 +1,7 @@
 """The industry–education ecosystem model (DESIGN §3–§4).
 
 One step is one semester. :meth:`EcosystemModel.step` walks the schedule
-(:data:`ecosim.simulation.schedule.SCHEDULE`): thirteen processes, each in its own
+(:data:`ecosim.simulation.schedule.SCHEDULE`): fourteen processes, each in its own
 module of :mod:`ecosim.simulation.processes` with the constants its rules use.
 Students are a NumPy population updated in bulk; schools and enterprises are Mesa
 agents whose state lives in typed tables (:mod:`ecosim.simulation.state`, one row per
@@ -25,11 +25,12 @@ from . import interventions, setup
 from .agents import Enterprise, Government, School
 from .partnerships import PartnershipTable
 from .population import Status, StudentPopulation
-from .processes import outcomes
+from .processes import outcomes, workforce
 from .processes.partnerships import depth_table
 from .schedule import SCHEDULE
 from .sectors import sector_set
 from .state import CohortBook, Flows, Ledger
+from .workers import Workforce
 
 __all__ = ["EcosystemModel"]
 
@@ -63,6 +64,8 @@ class EcosystemModel(mesa.Model):
         schools: the school table (one row per :class:`School`).
         partnerships: the partnership table and graph (``network``).
         pop: the student population.
+        workers: the region's skilled workforce (:class:`~ecosim.simulation.workers.
+            Workforce`, one record per worker).
         ledger: this step's flows and the windows outcomes use.
         book: where every entrant went; cohorts followed after graduation.
         government: the :class:`Government` agent.
@@ -113,6 +116,8 @@ class EcosystemModel(mesa.Model):
         # Spin-up: steps -spinup+1 .. 0 run unreported; step 0 (the last of them, or the
         # initial state without a spin-up) is row 0 of the outcomes.
         self.steps = -self.spinup
+        self.workers = Workforce()
+        workforce.init_workforce(self)
         for intervention in self.interventions:
             intervention.initialize(self)
         self.collect_data()

@@ -25,6 +25,7 @@ from .processes import (
     sharing,
     teachers,
     technology,
+    workforce,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +39,7 @@ class Process:
     """One process of the schedule.
 
     Attributes:
-        number: position in ODD §3 / §7 (1–13).
+        number: position in ODD §3 / §7 (1–14).
         name: what it models, in the domain's words.
         module: the process module (:mod:`ecosim.simulation.processes`).
         function: name of the function in ``module`` that applies it to the whole model;
@@ -78,9 +79,11 @@ SCHEDULE: tuple[Process, ...] = (
     Process(7, "internships", internships, "place_interns"),
     Process(8, "learning", learning, "learn"),
     Process(9, "graduation, further study, dropout", graduation, "graduate"),
-    Process(10, "labour market", labour_market, "match_labour_market"),
-    Process(11, "enrolment", enrolment, "enrol", every=2, phase=1),  # once a year
-    Process(12, "learning by enterprises", enterprise_learning, "enterprises_learn"),
+    Process(10, "workforce: separations, vacancies, job-to-job moves", workforce,
+            "update_workforce"),
+    Process(11, "labour market", labour_market, "match_labour_market"),
+    Process(12, "enrolment", enrolment, "enrol", every=2, phase=1),  # once a year
+    Process(13, "learning by enterprises", enterprise_learning, "enterprises_learn"),
     # Also run once at construction (row 0 of the outcomes).
-    Process(13, "data collection", outcomes, "collect_data"),
+    Process(14, "data collection", outcomes, "collect_data"),
 )

@@ -100,6 +100,15 @@ class EnterpriseTable:
             former interns hired.
         willingness: probability of accepting a partnership offer (this step).
         shared: resources shared with schools this step (yuan).
+        positions: skilled positions at the start's demand (ODD §7.10).
+        round_u: fixed uniform draw that rounds its target headcount.
+        headcount: workers employed.
+        pay: its wage level relative to its sector's (firm wage effect).
+        own_stay: share of the workers it trained that stay a semester (EMA of what it
+            observes; the retention its training decisions use).
+        round_interns: interns it hosted in the latest placement round.
+        poached: workers it hired from other employers, this step (row 0) and the
+            previous one (row 1).
     """
 
     sector: np.ndarray
@@ -122,6 +131,13 @@ class EnterpriseTable:
     hired_interns: np.ndarray
     willingness: np.ndarray
     shared: np.ndarray
+    positions: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    round_u: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    headcount: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    pay: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    own_stay: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    round_interns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    poached: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), dtype=np.int64))
     _groups: dict[bool, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict,
                                                                repr=False)
 
@@ -240,6 +256,8 @@ class Ledger:
         placements: this step's placements by kind (``PLACEMENT_KINDS``) and the summed
             placement quality.
         economics: cooperating hosts' realised economics, latest placement round.
+        workforce_window: the workforce's flows (hires by route, separations) of the
+            last two steps.
     """
 
     flows: Flows
@@ -256,6 +274,7 @@ class Ledger:
     economics: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
         ("realised_benefit_per_intern", "break_even_share", "productive_work_share"),
         np.nan))
+    workforce_window: list[dict[str, float]] = field(default_factory=list)
 
     def start_step(self) -> None:
         """Start a new step's flows."""
@@ -339,6 +358,7 @@ class Simulation(Protocol):
     partnerships: PartnershipTable
     network: nx.Graph
     pop: StudentPopulation
+    workers: Any
     ledger: Ledger
     book: CohortBook
     policies: tuple[Any, ...]

@@ -1,4 +1,4 @@
-"""The thirteen processes of a step (ODD §7), one module each.
+"""The fourteen processes of a step (ODD §7), one module each.
 
 Each module holds its process function(s), their helpers and the calibration constants
 its rules use (``CONSTANTS``, with sources). The order and frequency in which they run
@@ -23,13 +23,14 @@ from . import (
     sharing,
     teachers,
     technology,
+    workforce,
 )
 
 __all__ = ["MODULES", "CONSTANTS", "CONSTANT_PROCESS", "interventions"]
 
-# In the order of the schedule (ODD §7.1–7.13).
+# In the order of the schedule (ODD §7.1–7.14).
 MODULES = (technology, government, partnerships, sharing, teachers, curricula, internships,
-           learning, graduation, labour_market, enrolment, enterprise_learning, outcomes)
+           learning, graduation, workforce, labour_market, enrolment, enterprise_learning, outcomes)
 
 # Modules declaring constants: the processes, and the interventions (the adaptive rule's
 # constants, which used to belong to the government process, keep their place).

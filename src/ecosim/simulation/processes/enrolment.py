@@ -1,11 +1,11 @@
-"""Process 11 — enrolment (once a year): the new cohort chooses track, school and
+"""Process 12 — enrolment (once a year): the new cohort chooses track, school and
 programme.
 
 Seed mechanism: vocational education's social standing and graduates' prospects drive
 the choice between general and vocational tracks; schools shift seats toward
 programmes whose graduates find work ("professional development is integrated with the
 needs of industry", paper §5). What entrants perceive of each track and programme is
-updated when a cohort is measured (:func:`update_prospects`) (ODD §7.11).
+updated when a cohort is measured (:func:`update_prospects`) (ODD §7.12).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Process 12 — learning by enterprises: realised benefits update expectations; peers
+"""Process 13 — learning by enterprises: realised benefits update expectations; peers
 spread awareness.
 
 Seed mechanism: enterprises' "cognition and investment" in cooperation (paper §2)
 change with what cooperation actually returned; awareness spreads through peers of the
 same sector (and evolutionary-game findings that payoffs decide sustainability,
-facts.md). The firm economics used here are those of :mod:`.partnerships` (ODD §7.12).
+facts.md). The firm economics used here are those of :mod:`.partnerships` (ODD §7.13).
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def enterprises_learn(model: Simulation) -> None:
     if not model.ledger.placement_round:
         model.ledger.tax_base = 0.0
         return
+    f.round_interns = f.interns.copy()
     realized, certified_investment = realized_benefit(model)
     model.ledger.tax_base = float(certified_investment.sum())
     active = t.per_firm() > 0

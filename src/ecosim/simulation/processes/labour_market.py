@@ -1,10 +1,11 @@
-"""Process 10 — labour market: graduates apply; enterprises rank by skill fit and hire.
+"""Process 11 — labour market: graduates apply; enterprises rank by skill fit and hire.
 
 Seed mechanism: "enhancing the employment competitiveness of graduates" (§1); locality
 (most vocational graduates work near their school, facts.md); the platform widens the
 reach; former interns get a head start (recruitment is why firms train, facts.md
-BIBB). Offers and acceptances alternate for a few rounds; an accepted offer is final
-(ODD §7.10).
+BIBB). Graduates fill the vacancies experienced workers left (:mod:`.workforce`) and
+join the workforce when hired. Offers and acceptances alternate for a few rounds; an accepted offer is final
+(ODD §7.11).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..constants import Constant
 from ..population import Status
 from ..sampling import draw_firms, group_rank
 from .learning import skill_fit_matrix
+from .workforce import hire_graduates
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..state import Simulation
@@ -168,6 +170,7 @@ def _book_hires(model: Simulation, s: np.ndarray, fa: np.ndarray, fsec: np.ndarr
     pop.employer[s] = fa
     pop.in_field[s] = fsec == prog  # official: works in the programme's field
     pop.match_quality[s] = fit
+    hire_graduates(model, fa, fit, pop.intern_host[s])
     flows.hires += int(s.size)
     flows.gap_sum += float((1 - fit).sum())
     flows.sector_hires += np.bincount(fsec, minlength=K)

@@ -1,8 +1,8 @@
-"""Process 13 — data collection: this step's outcomes and per-sector records.
+"""Process 14 — data collection: this step's outcomes and per-sector records.
 
 Cohort outcomes are measured one step (six months) after a cohort graduates and held
 until the next cohort is measured; measuring a cohort also tells next year's entrants
-how it fared (:func:`.enrolment.update_prospects`) (ODD §7.13). Every outcome computed
+how it fared (:func:`.enrolment.update_prospects`) (ODD §7.14). Every outcome computed
 here is declared in :data:`ecosim.params.OUTCOMES`.
 """
 
@@ -55,7 +55,52 @@ def measure(model: Simulation) -> dict[str, float]:
     out.update(_money(model))
     out.update(_flows(model))
     out.update(_placements(model))
+    out.update(_workforce(model))
     return out
+
+
+def _workforce(model: Simulation) -> dict[str, float]:
+    """The skilled labour market with its workforce: unemployment, vacancies, poaching,
+    trained workers' quits and wages, training and poaching-only enterprises."""
+    w, f, pop = model.workers, model.firms, model.pop
+    employed = w.employer >= 0
+    n_emp = int(np.count_nonzero(employed))
+    grads = np.count_nonzero((pop.status == Status.SEARCHING)
+                             | (pop.status == Status.UNEMPLOYED))
+    unemployed = grads + np.count_nonzero(w.employer == -1)
+    open_vac = float(f.vacancies.sum())
+    win = model.ledger.workforce_window
+
+    def total(key: str) -> float:
+        return float(sum(b[key] for b in win))
+
+    hires = total("graduate_hires") + total("experienced_hires") + total("job_to_job")
+    trained = employed & (w.trainer >= 0)
+    others = employed & (w.trainer < 0)
+    emp_trained = total("trained_employed") / max(len(win), 1)
+    wage = w.wage
+    premium = (float(wage[trained].mean() / wage[others].mean() - 1)
+               if trained.any() and others.any() else np.nan)
+    trains = f.round_interns > 0
+    poaches = f.poached.sum(axis=0) > 0
+    hosts = own_stay = np.nan
+    if trains.any():
+        hosts = float(f.own_stay[trains].mean())
+        own_stay = hosts
+    return {
+        "unemployment_rate": unemployed / (n_emp + unemployed) if n_emp + unemployed
+        else np.nan,
+        "vacancy_rate": open_vac / (n_emp + open_vac) if n_emp + open_vac else np.nan,
+        "poaching_share_of_hires": total("job_to_job") / hires if hires else np.nan,
+        "trained_quit_rate": (total("trained_separations") / emp_trained * 2 / max(len(win), 1)
+                              if emp_trained else np.nan),
+        "training_firm_share": float(trains.mean()) if f.n else np.nan,
+        "poaching_only_firm_share": float((~trains & poaches).mean()) if f.n else np.nan,
+        "trained_wage_premium": premium,
+        "workers": float(n_emp),
+        "job_to_job_moves": float(win[-1]["job_to_job"]) if win else 0.0,
+        "own_trained_stay": own_stay,
+    }
 
 
 def _close_job_search(model: Simulation) -> None:

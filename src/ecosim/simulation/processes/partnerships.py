@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..state import Simulation
 
 __all__ = ["CONSTANTS", "SEMESTER_MONTHS", "depth_table", "expected_net_benefit",
-           "net_benefit_per_intern", "partnership_fixed_cost", "update_partnerships"]
+           "kept_intern_months", "net_benefit_per_intern", "partnership_fixed_cost", "update_partnerships"]
 
 SEMESTER_MONTHS = 6  # one step is one semester
 
@@ -44,7 +44,8 @@ CONSTANTS: tuple[Constant, ...] = (
              "assumption; 'over 80% of German firms train to secure their own skilled "
              "workers' (BIBB, facts.md)"),
     Constant("expected_retention", 0.7, 0.4, 0.9, "share",
-             "share of its interns a host expects to keep",
+             "share of its interns a host expects to take on as workers (how long they "
+             "stay is what it observes: kept_intern_months)",
              "Germany 61% (2010) → 77% (2019) (facts.md)"),
     Constant("coordination_cost", 12_000.0, 2_000.0, 30_000.0, "yuan/partnership/semester",
              "liaison staff and paperwork of a partnership", "assumption"),
@@ -117,10 +118,12 @@ def net_benefit_per_intern(model: Simulation, *, fit: np.ndarray,
                            fixed_per_intern: np.ndarray, awareness: np.ndarray | None = None,
                            subsidised: np.ndarray | float = 1.0) -> np.ndarray:
     """Each enterprise's net benefit per intern and placement (yuan): the one basis of
-    its expected and its realised benefit (ODD §7.3, §7.12).
+    its expected and its realised benefit (ODD §7.3, §7.13).
 
-    output (intern_productivity × semester wage × fit / reference_fit) + recruitment
-    savings (hires_per_intern × recruitment_cost_months × wage) + subsidy + tax credit
+    output (intern_productivity × semester wage × fit / reference_fit) + the value of
+    the former interns it keeps (hires_per_intern × :func:`kept_intern_months` × wage:
+    recruitment saved and compressed wages, at the retention it observes among the
+    workers it trained, so poaching lowers it) + subsidy + tax credit
     − intern pay − mentoring − IP risk − the partnership's fixed costs per intern
     (coordination and net sharing cost over a year).
 
@@ -137,7 +140,7 @@ def net_benefit_per_intern(model: Simulation, *, fit: np.ndarray,
     wage = ind.wage[f.sector]
     wage_sem = wage * SEMESTER_MONTHS
     benefit = (p.intern_productivity * wage_sem * fit / p.reference_fit
-               + hires_per_intern * p.recruitment_cost_months * wage)
+               + hires_per_intern * kept_intern_months(model) * wage)
     if awareness is not None:
         benefit = benefit * (p.perception_floor + (1 - p.perception_floor) * awareness)
     pay = p.intern_pay_share * wage_sem
@@ -145,6 +148,19 @@ def net_benefit_per_intern(model: Simulation, *, fit: np.ndarray,
     support = (model.p.internship_subsidy * model.government.year_ration * subsidised
                + p.tax_credit_rate * (pay + p.mentoring_cost) * f.certified)
     return benefit - pay - p.mentoring_cost - ip_loss - fixed_per_intern + support
+
+
+def kept_intern_months(model: Simulation) -> np.ndarray:
+    """Value of a former intern kept, per enterprise, in months of its skilled wage.
+
+    The recruitment cost it saves if the worker stays the retention horizon, plus the
+    compressed part of the wage for the months it can expect to keep them, both at the
+    retention it observes among the workers it trained (``own_stay`` per semester).
+    """
+    p, r = model.p, model.firms.own_stay
+    H = int(p.retention_horizon)
+    months = SEMESTER_MONTHS * sum(r**s for s in range(H))
+    return p.recruitment_cost_months * r**H + p.wage_compression * months
 
 
 def partnership_fixed_cost(model: Simulation, shared: np.ndarray, partnerships: np.ndarray

@@ -1,9 +1,10 @@
-"""Process 1 — technology and demand: frontiers move, enterprises open vacancies.
+"""Process 1 — technology and demand: frontiers move, labour demand grows.
 
 Seed mechanism: AI, big data and cloud computing move industries' skill requirements
 (paper §3); a scheduled shock models a sudden wave. Graduates' frontier skill is
-measured against the moving frontier, so it goes stale. Each enterprise opens entry
-vacancies in proportion to its size and its sector's demand (ODD §7.1).
+measured against the moving frontier, so it goes stale. Each sector's labour demand
+grows with its own and the region's trend; the positions it sizes are filled and
+vacated in :mod:`.workforce` (ODD §7.1).
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CONSTANTS", "move_technology_and_demand", "yearly_hiring_need"]
 
 CONSTANTS: tuple[Constant, ...] = (
-    Constant("labour_demand_ratio", 1.05, 0.7, 1.5, "vacancies/graduate",
-             "new entry vacancies per expected labour-market graduate a year",
-             "assumption: mild excess demand, the 'talent shortage' of seed paper §1"),
+    Constant("labour_demand_ratio", 0.95, 0.7, 1.5, "vacancies/graduate",
+             "vacancies opened a year by workers leaving the region's labour market for "
+             "good, per expected labour-market graduate (sizes enterprises' positions)",
+             "calibrated with the workforce (issue 12): ≥ 90% placement (facts.md, MOE "
+             "2019) and ≈ 5% unemployment in the skilled market"),
     Constant("expected_labour_market_share", 0.65, 0.4, 0.9, "share of a cohort",
              "expected share of a cohort that reaches the labour market; sizes each "
              "enterprise's yearly hiring need (which then grows with demand), not the supply",
              "0.93 completion × ~0.7 not studying on (facts.md orders of magnitude)"),
-    Constant("vacancy_persistence", 0.3, 0.0, 0.9, "share",
-             "share of unfilled vacancies still open next semester", "assumption"),
 )
 
 
@@ -45,8 +46,9 @@ def yearly_hiring_need(model: Simulation, size: np.ndarray) -> np.ndarray:
 
 
 def move_technology_and_demand(model: Simulation) -> None:
-    """Move each sector's frontier (and any shock), grow demand, open vacancies."""
-    p, ind, f, flows = model.p, model.industry, model.firms, model.ledger.flows
+    """Move each sector's frontier (and any shock) and its labour demand (the
+    vacancies it opens are the workforce process's, :mod:`.workforce`)."""
+    p, ind = model.p, model.industry
     d = p.tech_change_rate * ind.tech
     if p.tech_shock_step > 0 and model.time == p.tech_shock_step:
         d = d + p.tech_shock_size
@@ -56,12 +58,3 @@ def move_technology_and_demand(model: Simulation) -> None:
     comp[:, 0] = np.maximum(comp[:, 0] - d[model.pop.programme], 0.0)
     growth = p.sector_growth_scale * ind.growth + p.demand_growth
     ind.demand_index *= np.sqrt(np.maximum(1 + growth, 0.0))
-    expected = f.yearly_need / 2.0 * ind.demand_index[f.sector]
-    kept = model.rng.binomial(f.vacancies, p.vacancy_persistence)
-    new = model.rng.poisson(expected)
-    f.vacancies = kept + new
-    flows.new_vacancies = int(new.sum())
-    flows.sector_vacancies = np.bincount(
-        f.sector, weights=f.vacancies, minlength=model.K).astype(float)
-    flows.sector_new_vacancies = np.bincount(
-        f.sector, weights=new, minlength=model.K).astype(float)
