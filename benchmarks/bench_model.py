@@ -109,7 +109,8 @@ def main() -> None:
     say("| model | agents | steps | set-up (+ spin-up) s | steps s | µs per agent-step "
         "| peak MB |")
     say("|---|---:|---:|---:|---:|---:|---:|")
-    say(f"| ecosim benchmark_county | {_median(eco, 'agents'):,.0f} agents alive (students + workers, mean) | 40 "
+    say(f"| ecosim benchmark_county | {_median(eco, 'agents'):,.0f} agents alive (students + "
+        f"workers, mean) | 40 "
         f"| {_median(eco, 'setup'):.2f} (80-step spin-up) | {_median(eco, 'run'):.2f} "
         f"| {e_us:.3f} | {_median(eco, 'peak_mb'):.0f} |")
     say(f"| Mesa Boltzmann wealth | {boltz[0]['agents']:,} agents | 10 "
@@ -146,7 +147,8 @@ def main() -> None:
     warm = _measure("ecosim_series", "baseline", 40, reps + 1)
     say(f"### Research default (baseline.toml): 40 reported steps {_median(rs, 'run'):.2f} s "
         f"(target ≤ 0.5 s); set-up with its 80-step spin-up {_median(rs, 'setup'):.2f} s; "
-        f"{_median(rs, 'agents'):,.0f} agents alive (students + workers), peak {_median(rs, 'peak_mb'):.0f} MB")
+        f"{_median(rs, 'agents'):,.0f} agents alive (students + workers), "
+        f"peak {_median(rs, 'peak_mb'):.0f} MB")
     say()
     say(f"Each of those is the first run of a fresh process. Run after run in one process, "
         f"as in a sweep worker (spin-up included): **{warm['warm']:.2f} s** per run "

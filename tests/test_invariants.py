@@ -108,7 +108,9 @@ def _check_shares(m: EcosystemModel) -> None:
         assert is_share(m.current[name]), (name, m.current[name], m.steps)
     for name, o in OUTCOMES.items():
         # a realised net benefit (yuan per intern) may be negative; ratios are unbounded
-        if o.unit != "share" and name != "realised_benefit_per_intern":
+        # and the trained workers' wage premium is a relative difference
+        if (o.unit not in ("share", "relative difference")
+                and name != "realised_benefit_per_intern"):
             v = m.current[name]
             assert math.isnan(v) or v >= 0, (name, v)  # counts and money are never negative
     f, pop = m.firms, m.pop
@@ -150,7 +152,10 @@ def test_hires_never_exceed_vacancies(params: dict[str, Any], seed: int) -> None
             n_calls = len(seen)
             m.step()
             counted = seen[-1] if len(seen) > n_calls else 0
-            assert m.ledger.flows.hires == counted  # the reported hires are the real hires
+            win = m.ledger.workforce_window[-1]
+            # the reported hires are the real hires: graduates plus experienced workers
+            assert (m.ledger.flows.hires - win["experienced_hires"] - win["job_to_job"]
+                    == counted)
     assert len(seen) > 0
 
 

@@ -25,7 +25,7 @@ from ecosim.simulation.state import SIZE_CLASSES
 PROCESS_ORDER = (
     "move_technology_and_demand", "run_government", "update_partnerships", "share_resources",
     "train_teachers", "update_curricula", "place_interns", "learn", "graduate",
-    "match_labour_market", "enrol", "enterprises_learn", "collect_data",
+    "update_workforce", "match_labour_market", "enrol", "enterprises_learn", "collect_data",
 )
 
 
@@ -37,15 +37,16 @@ def _final_year_vocational(m: EcosystemModel) -> np.ndarray:
 
 
 def _to_graduation(m: EcosystemModel) -> None:
-    """Processes 1–9 on a fresh model: vacancies open and a cohort graduates."""
-    for process in SCHEDULE[:9]:
+    """Processes 1–10 on a fresh model: a cohort graduates, workers leave, search and
+    open vacancies for the graduates."""
+    for process in SCHEDULE[:10]:
         process.run(m)
 
 
 # ------------------------------------------------------------------------------------
 # The schedule
 # ------------------------------------------------------------------------------------
-def test_step_runs_the_13_processes_in_design_order(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_step_runs_the_14_processes_in_design_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """step() calls the processes in DESIGN §4 order; enrolment only on odd steps."""
     m = make_model()
     calls: list[tuple[int, str]] = []
@@ -137,24 +138,26 @@ def test_demand_index_grows_with_sector_and_regional_growth() -> None:
     np.testing.assert_allclose(flat.industry.demand_index, 1.0)
 
 
-def test_new_vacancies_match_expected_labour_demand() -> None:
-    """New vacancies per semester are Poisson around half the yearly entry need."""
+def test_vacancies_are_target_positions_minus_headcount() -> None:
+    """Before anyone searches, an enterprise's vacancies are its target positions (at
+    this step's demand) less the workers it employs."""
     m = make_model(demand_growth=0.0)
-    proc.technology.move_technology_and_demand(m)
-    expected = float((m.firms.yearly_need / 2 * m.industry.demand_index[m.firms.sector]).sum())
-    new = m.ledger.flows.new_vacancies
-    assert abs(new - expected) < 5 * np.sqrt(expected), (new, expected)
-    assert new == m.firms.vacancies.sum()  # nothing carried over at the start
+    captured = {}
+    original = proc.workforce._search
 
+    def spy(model: EcosystemModel, vac: np.ndarray, book: dict, reserve: np.ndarray
+            ) -> np.ndarray:
+        f = model.firms
+        target = np.floor(f.positions * model.industry.demand_index[f.sector] + f.round_u)
+        captured["ok"] = np.array_equal(vac, np.maximum(target.astype(np.int64)
+                                                        - f.headcount, 0))
+        return original(model, vac, book, reserve)
 
-def test_unfilled_vacancies_partly_persist() -> None:
-    """Open vacancies carry over only in part: after − new ≤ before."""
-    m = make_model()
-    m.firms.vacancies[:] = 10
-    before = int(m.firms.vacancies.sum())
-    proc.technology.move_technology_and_demand(m)
-    carried = int(m.firms.vacancies.sum()) - m.ledger.flows.new_vacancies
-    assert 0 < carried < before
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(proc.workforce, "_search", spy)
+        proc.technology.move_technology_and_demand(m)
+        proc.workforce.update_workforce(m)
+    assert captured["ok"]
 
 
 def test_more_demand_growth_opens_more_vacancies() -> None:
@@ -164,7 +167,7 @@ def test_more_demand_growth_opens_more_vacancies() -> None:
         m = make_model(demand_growth=g)
         total = 0
         for _ in range(10):
-            proc.technology.move_technology_and_demand(m)
+            m.step()
             total += m.ledger.flows.new_vacancies
         totals[g] = total
     assert totals[0.2] > totals[-0.1] * 1.5, totals
@@ -833,7 +836,8 @@ def test_hires_never_exceed_vacancies_per_firm(monkeypatch: pytest.MonkeyPatch) 
     assert hires.sum() > 0
     assert (hires <= vac_before).all()
     np.testing.assert_array_equal(m.firms.vacancies, vac_before - hires)
-    assert m.ledger.flows.hires == hires.sum()
+    win = m.ledger.workforce_window[-1]
+    assert m.ledger.flows.hires == hires.sum() + win["experienced_hires"] + win["job_to_job"]
 
 
 def test_employed_graduates_have_employers_and_in_field_means_matched() -> None:
@@ -916,7 +920,7 @@ def test_platform_widens_the_job_search() -> None:
             proc.labour_market.match_labour_market(m)
             pop = m.pop
             emp = pop.status == Status.EMPLOYED
-            hires[level] += m.ledger.flows.hires
+            hires[level] += int(emp.sum())
             away[level].append(float(np.mean(m.firms.district[pop.employer[emp]]
                                               != pop.district[emp])))
     assert hires[1.0] >= hires[0.0], hires

@@ -402,7 +402,7 @@ _OUTCOMES = [
     Outcome("poaching_only_firm_share", "share",
             "enterprises that hosted no intern in the latest round but hired workers "
             "away from other employers in the last year"),
-    Outcome("trained_wage_premium", "share",
+    Outcome("trained_wage_premium", "relative difference",
             "mean wage of employed workers an enterprise trained over that of the others, "
             "minus 1"),
     Outcome("workers", "people", "employed skilled workers in the region", False),

@@ -4,8 +4,8 @@ Seed mechanism: "enhancing the employment competitiveness of graduates" (§1); l
 (most vocational graduates work near their school, facts.md); the platform widens the
 reach; former interns get a head start (recruitment is why firms train, facts.md
 BIBB). Graduates fill the vacancies experienced workers left (:mod:`.workforce`) and
-join the workforce when hired. Offers and acceptances alternate for a few rounds; an accepted offer is final
-(ODD §7.11).
+join the workforce when hired. Offers and acceptances alternate for a few rounds; an
+accepted offer is final (ODD §7.11).
 """
 
 from __future__ import annotations

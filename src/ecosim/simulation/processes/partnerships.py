@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..state import Simulation
 
 __all__ = ["CONSTANTS", "SEMESTER_MONTHS", "depth_table", "expected_net_benefit",
-           "kept_intern_months", "net_benefit_per_intern", "partnership_fixed_cost", "update_partnerships"]
+           "kept_intern_months", "net_benefit_per_intern", "partnership_fixed_cost",
+           "update_partnerships"]
 
 SEMESTER_MONTHS = 6  # one step is one semester
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..constants import Constant
+from ..population import Status
 from ..sampling import draw_firms, group_rank
 from ..workers import GONE, UNEMPLOYED
 from .partnerships import SEMESTER_MONTHS
@@ -189,7 +190,13 @@ def update_workforce(model: Simulation) -> None:
     # moves open at the workers' former employers.
     new = np.maximum(vac - f.vacancies, 0)
     opened = np.bincount(f.sector, weights=vac, minlength=model.K).astype(float)
-    own_left += _search(model, vac, book)
+    # Enterprises hold back a position for each former intern graduating now (they
+    # plan to take on their trainees: BIBB's 'kept on', facts.md); the graduates'
+    # market decides whether they do.
+    pop = model.pop
+    host = pop.intern_host[(pop.status == Status.SEARCHING) & (pop.intern_host >= 0)]
+    reserve = np.minimum(vac, np.bincount(host, minlength=f.n))
+    own_left += _search(model, vac, book, reserve)
     new_sector = np.bincount(f.sector, weights=new, minlength=model.K)
     flows = model.ledger.flows
     flows.new_vacancies = int(new.sum() + book["job_to_job"])
@@ -260,10 +267,12 @@ def _bernoulli_indices(rng: np.random.Generator, n: int, q: float) -> np.ndarray
     return idx[idx < n]
 
 
-def _search(model: Simulation, vac: np.ndarray, book: dict[str, float]) -> np.ndarray:
+def _search(model: Simulation, vac: np.ndarray, book: dict[str, float],
+            reserve: np.ndarray) -> np.ndarray:
     """Outside offers to employed workers and applications of the unemployed, accepted
-    if worth it; firms fill up to their vacancies in random order. Updates ``vac``;
-    returns per enterprise the workers it trained who left it for another."""
+    if worth it; firms fill up to their vacancies less ``reserve`` in random order.
+    Updates ``vac``; returns per enterprise the workers it trained who left it for
+    another."""
     p, f, w, rng = model.p, model.firms, model.workers, model.rng
     own_left = np.zeros(f.n)
     book["_j2j_sector"] = np.zeros(model.K)
@@ -279,10 +288,11 @@ def _search(model: Simulation, vac: np.ndarray, book: dict[str, float]) -> np.nd
     n_apps = p.applications_base + np.floor(2 * p.platform_level
                                             + rng.random(unemp_idx.size)).astype(np.int64)
     who = np.r_[searching_emp, np.repeat(unemp_idx, n_apps)].astype(np.int64)
-    if who.size and vac.sum() > 0:
+    free = vac - reserve
+    if who.size and free.sum() > 0:
         p_local = p.p_local * (1 - 0.3 * p.platform_level)
         district = np.where(rng.random(who.size) < p_local, w.district[who], -1)
-        firm = draw_firms(model, w.sector[who].astype(np.int64), district, weights=vac)
+        firm = draw_firms(model, w.sector[who].astype(np.int64), district, weights=free)
         ok = (firm >= 0) & (firm != w.employer[who])
         who, firm = who[ok], firm[ok]
         score = w.fit[who] + rng.normal(0, 0.05, who.size)
@@ -299,7 +309,7 @@ def _search(model: Simulation, vac: np.ndarray, book: dict[str, float]) -> np.nd
         order, rank = group_rank(who, -offer)
         best = order[rank == 0]
         order, rank = group_rank(firm[best], rng.random(best.size))
-        acc = best[order[rank < vac[firm[best[order]]]]]
+        acc = best[order[rank < free[firm[best[order]]]]]
         _move(model, who[acc], firm[acc], offer[acc], owed[acc], vac, own_left, book)
     # The unemployed who found nothing search on; long-term ones leave the region.
     still = unemp_idx[w.employer[unemp_idx] == UNEMPLOYED]
