@@ -6,7 +6,7 @@ table of each scenario's paired difference from the baseline, before and after.
 
 Reproduce (10 replications, seeds SeedSequence(1).spawn(10), scenario horizons)::
 
-    git worktree add /tmp/before dbdfa53~1   # model 0.2.0 without the workforce
+    git worktree add /tmp/before 3a9b2d6   # model 0.2.0 without the workforce
     PYTHONPATH=/tmp/before/src ecosim compare baseline cooperation_platform \\
         deep_integration dual_qualified_teachers industrial_college pilot_city \\
         resource_sharing subsidy_ends -r 10 --no-plots --out /tmp/policy_before
