@@ -140,11 +140,14 @@ def test_adaptive_rule_does_not_move_a_subsidy_held_by_a_window() -> None:
 # ----------------------------------------------------------------------------------
 def test_subsidy_switched_off_after_year_five_lowers_participation() -> None:
     """3000 yuan in years 1–5 then off, against 3000 kept on: lower participation in
-    years 7–10 (mean over four seeds), and the same before the switch."""
+    years 7–10 (mean over eight seeds, and in most of them), and the same before the
+    switch. (Eight seeds since the workforce, issue 12: the subsidy's effect on
+    participation is small, +0.006 [−0.001, +0.014] in ``ecosim compare`` at research
+    scale, and four seeds no longer gave a per-seed majority.)"""
     on = [{"lever": SUBSIDY, "value": 3000, "start": 1}]
     off = [{"lever": SUBSIDY, "value": 3000, "start": 1, "end": 5}]
     before, after = [], []
-    for seed in (1, 2, 3, 4):
+    for seed in range(1, 9):
         runs = {}
         for name, pol in (("on", on), ("off", off)):
             m = EcosystemModel(seed=seed, **MEDIUM, policies=pol)
@@ -153,7 +156,7 @@ def test_subsidy_switched_off_after_year_five_lowers_participation() -> None:
         before.append(runs["on"][:11] - runs["off"][:11])
         after.append(float(np.mean(runs["on"][13:] - runs["off"][13:])))
     assert np.all(np.asarray(before) == 0.0)  # identical runs until the switch
-    assert np.mean(after) > 0 and sum(a > 0 for a in after) >= 3, after
+    assert np.mean(after) > 0 and sum(a > 0 for a in after) >= 5, after
 
 
 # ----------------------------------------------------------------------------------
