@@ -64,7 +64,7 @@ def _workforce(model: Simulation) -> dict[str, float]:
     trained workers' quits and wages, training and poaching-only enterprises."""
     w, f, pop = model.workers, model.firms, model.pop
     employed = w.employer >= 0
-    n_emp = int(np.count_nonzero(employed))
+    n_emp = int(f.headcount.sum())  # = employed records (tests/test_workforce.py)
     grads = np.count_nonzero((pop.status == Status.SEARCHING)
                              | (pop.status == Status.UNEMPLOYED))
     unemployed = grads + np.count_nonzero(w.employer == -1)
@@ -83,10 +83,7 @@ def _workforce(model: Simulation) -> dict[str, float]:
                if trained.any() and others.any() else np.nan)
     trains = f.round_interns > 0
     poaches = f.poached.sum(axis=0) > 0
-    hosts = own_stay = np.nan
-    if trains.any():
-        hosts = float(f.own_stay[trains].mean())
-        own_stay = hosts
+    own_stay = float(f.own_stay[trains].mean()) if trains.any() else np.nan
     return {
         "unemployment_rate": unemployed / (n_emp + unemployed) if n_emp + unemployed
         else np.nan,

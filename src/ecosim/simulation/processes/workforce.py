@@ -176,8 +176,7 @@ def update_workforce(model: Simulation) -> None:
     f.poached = np.roll(f.poached, 1, axis=0)
     f.poached[0] = 0
     book = {"graduate_hires": 0.0, "experienced_hires": 0.0, "job_to_job": 0.0,
-            "poached_trained": 0.0, "trained_separations": 0.0, "trained_employed": 0.0,
-            "payback_paid": 0.0}
+            "poached_trained": 0.0, "trained_separations": 0.0, "trained_employed": 0.0}
     own = (w.trainer == w.employer) & (w.employer >= 0)
     own_count = np.bincount(w.employer[own], minlength=f.n)
     trained = (w.trainer >= 0) & (w.employer >= 0)
@@ -304,13 +303,13 @@ def _search(model: Simulation, vac: np.ndarray, book: dict[str, float],
         horizon = SEMESTER_MONTHS * p.retention_horizon
         worth = offer > w.wage[who] * (1 + p.mobility_cost) + owed / horizon
         ok = ~employed | worth
-        who, firm, offer, owed = who[ok], firm[ok], offer[ok], owed[ok]
+        who, firm, offer = who[ok], firm[ok], offer[ok]
         # Each worker takes the best offer; each firm fills its vacancies in random order.
         order, rank = group_rank(who, -offer)
         best = order[rank == 0]
         order, rank = group_rank(firm[best], rng.random(best.size))
         acc = best[order[rank < free[firm[best[order]]]]]
-        _move(model, who[acc], firm[acc], offer[acc], owed[acc], vac, own_left, book)
+        _move(model, who[acc], firm[acc], offer[acc], vac, own_left, book)
     # The unemployed who found nothing search on; long-term ones leave the region.
     still = unemp_idx[w.employer[unemp_idx] == UNEMPLOYED]
     w.search_steps[still] += 1
@@ -319,7 +318,7 @@ def _search(model: Simulation, vac: np.ndarray, book: dict[str, float],
 
 
 def _move(model: Simulation, idx: np.ndarray, firm: np.ndarray, offer: np.ndarray,
-          owed: np.ndarray, vac: np.ndarray, own_left: np.ndarray,
+          vac: np.ndarray, own_left: np.ndarray,
           book: dict[str, float]) -> None:
     """Workers ``idx`` take jobs at ``firm``; those who leave an employer open a vacancy
     there (for the graduates of this step)."""
@@ -339,7 +338,6 @@ def _move(model: Simulation, idx: np.ndarray, firm: np.ndarray, offer: np.ndarra
     book["experienced_hires"] += float(np.count_nonzero(~moved))
     book["poached_trained"] += float(np.count_nonzero(trained & (w.trainer[idx] != firm)))
     book["trained_separations"] += float(np.count_nonzero(trained))
-    book["payback_paid"] += float(owed[moved].sum())
     book["_j2j_sector"] += np.bincount(f.sector[old[moved]], minlength=model.K)
     w.employer[idx] = firm
     w.district[idx] = f.district[firm]
