@@ -32,7 +32,7 @@ __all__ = ["ROOT", "EXPERIMENTS", "DOCS", "RAW", "Timer", "machine", "workers", 
            "fmt_ci", "md_table", "PREVIOUS", "previous_file", "previous_csv",
            "moved_section"]
 
-PREVIOUS = "9e67ff2"  # the commit of the 0.1 results (before model 0.2.0, issue 11)
+PREVIOUS = "3a9b2d6"  # the last commit of model 0.2.0, before the workforce (issue 12)
 
 
 class Timer:
@@ -198,7 +198,7 @@ def md_table(df: pd.DataFrame) -> str:
 
 
 def previous_file(name: str, file: str) -> str | None:
-    """Text of ``docs/results/<name>/<file>`` as published with model 0.1 (commit
+    """Text of ``docs/results/<name>/<file>`` as published with model 0.2.0 (commit
     :data:`PREVIOUS`), or ``None`` when git or the file is not available."""
     try:
         p = subprocess.run(["git", "-C", str(ROOT), "show",
@@ -210,24 +210,25 @@ def previous_file(name: str, file: str) -> str | None:
 
 
 def previous_csv(name: str, file: str) -> pd.DataFrame | None:
-    """A CSV of the 0.1 results (:func:`previous_file`) as a DataFrame, or ``None``."""
+    """A CSV of the 0.2.0 results (:func:`previous_file`) as a DataFrame, or ``None``."""
     text = previous_file(name, file)
     return None if text is None else pd.read_csv(io.StringIO(text))
 
 
 def moved_section(rows: Sequence[tuple[str, str, str]], why: Sequence[str]) -> str:
-    """The "what moved since 0.1" section at the top of a result README.
+    """The "what moved since 0.2.0" section at the top of a result README.
 
     Args:
-        rows: ``(quantity, 0.1 value, 0.2 value)`` as printed text (``n/a`` when a
+        rows: ``(quantity, 0.2.0 value, 0.3.0 value)`` as printed text (``n/a`` when a
             quantity did not exist or is not available).
-        why: one bullet per model change of 0.2.0 that explains a move.
+        why: one bullet per model change of 0.3.0 that explains a move.
     """
-    tab = md_table(pd.DataFrame(rows, columns=["quantity", "model 0.1", "model 0.2.0"]))
+    tab = md_table(pd.DataFrame(rows, columns=["quantity", "model 0.2.0",
+                                               "model 0.3.0 (workforce)"]))
     bullets = "\n".join(f"- {w}" for w in why)
-    return f"""## What moved since the 0.1 results (model 0.2.0, issue 11)
+    return f"""## What moved since the 0.2.0 results (model 0.3.0: the workforce, issue 12)
 
-The 0.1 numbers are those published at commit `{PREVIOUS}`
+The 0.2.0 numbers are those published at commit `{PREVIOUS}`
 (`git show {PREVIOUS}:docs/results/<name>/README.md`).
 
 {tab}
