@@ -6,6 +6,7 @@
    (The implicit import of a parent package when a submodule is imported is not an
    edge: the package ``__init__`` modules are lazy, PEP 562.)
 2. Layers, bottom to top: errors → params → simulation → experiments → sensitivity →
+   calibration →
    reporting → app → cli (and the package itself, the public API, on top). A module
    never imports a module of a higher layer.
 3. ``import ecosim`` loads none of the heavy libraries.
@@ -42,6 +43,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("model", ("ecosim.simulation", "ecosim.testfunctions")),
     ("experiments", ("ecosim.experiments",)),
     ("sensitivity", ("ecosim.sensitivity",)),
+    ("calibration", ("ecosim.calibration",)),
     ("reporting", ("ecosim.reporting",)),
     ("app", ("ecosim.app",)),
     ("cli", ("ecosim.cli",)),

@@ -28,6 +28,7 @@ __all__ = [
     "SweepDirError",
     "HostError",
     "CliError",
+    "CalibrationError",
 ]
 
 
@@ -45,6 +46,10 @@ class ExperimentError(ScenarioError):
 
 class SensitivityError(ScenarioError):
     """A sensitivity analysis that cannot be run as asked; the message is one line."""
+
+
+class CalibrationError(ScenarioError):
+    """A calibration file or directory that cannot be used as asked; one line."""
 
 
 class SweepDirError(ScenarioError):

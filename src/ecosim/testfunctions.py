@@ -16,7 +16,8 @@ import math
 
 import numpy as np
 
-__all__ = ["ishigami", "noisy_ishigami", "ishigami_indices", "ISHIGAMI_BOUNDS"]
+__all__ = ["ishigami", "noisy_ishigami", "ishigami_indices", "ISHIGAMI_BOUNDS",
+           "linear_gaussian", "LINEAR_GAUSSIAN_TRUTH", "LINEAR_GAUSSIAN_SD"]
 
 #: Inputs of the Ishigami function are uniform on [-π, π].
 ISHIGAMI_BOUNDS = (-math.pi, math.pi)
@@ -82,3 +83,20 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1) -> dict[str, dict[str, floa
     return {"S1": {"x1": v1 / v, "x2": v2 / v, "x3": 0.0},
             "ST": {"x1": (v1 + v13) / v, "x2": v2 / v, "x3": v13 / v},
             "S2": {"x1×x2": 0.0, "x1×x3": v13 / v, "x2×x3": 0.0}}
+
+
+#: True values of :func:`linear_gaussian` in the known-answer calibration test.
+LINEAR_GAUSSIAN_TRUTH = {"a": 0.3, "b": -0.2, "c": 0.5}
+#: Its noise standard deviation.
+LINEAR_GAUSSIAN_SD = 0.05
+
+
+def linear_gaussian(a: float, b: float, c: float, seed: int = 0) -> dict[str, float]:
+    """Three noisy linear outputs of three inputs, for known-answer calibration tests.
+
+    ``y1 = a + e1``, ``y2 = a + b + e2``, ``y3 = b − c + e3`` with independent
+    ``e ~ N(0, 0.05²)``: every input is identified, and with flat priors the exact
+    posterior given observations ``y`` is Gaussian with mean ``A⁻¹ y``.
+    """
+    e = np.random.default_rng(seed).normal(0.0, LINEAR_GAUSSIAN_SD, 3)
+    return {"y1": a + e[0], "y2": a + b + e[1], "y3": b - c + e[2]}

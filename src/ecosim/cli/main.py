@@ -192,6 +192,16 @@ def _register_sensitivity(sub: argparse._SubParsersAction) -> None:
 _EXTRA_COMMANDS.append(_register_sensitivity)
 
 
+def _register_calibrate(sub: argparse._SubParsersAction) -> None:
+    """``ecosim calibrate`` (ABC-SMC; see :mod:`ecosim.calibration`)."""
+    from .calibrate import register
+
+    register(sub)
+
+
+_EXTRA_COMMANDS.append(_register_calibrate)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ecosim`` console script."""
     parser = build_parser()
