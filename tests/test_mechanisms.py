@@ -130,12 +130,43 @@ def test_demand_index_grows_with_sector_and_regional_growth() -> None:
     """demand index × sqrt(1 + scale × sector growth + demand_growth) each semester
     (yearly rate); with the default scale 0 the sectors' own growth is off."""
     m = make_model(demand_growth=0.1, sector_growth_scale=0.5)
+    m.steps = 1  # a reported semester (the spin-up has no trend: next test)
     proc.technology.move_technology_and_demand(m)
     proc.technology.move_technology_and_demand(m)
     np.testing.assert_allclose(m.industry.demand_index, 1 + 0.5 * m.industry.growth + 0.1)
     flat = make_model()
+    flat.steps = 1
     proc.technology.move_technology_and_demand(flat)
     np.testing.assert_allclose(flat.industry.demand_index, 1.0)
+
+
+def test_no_demand_trend_in_the_spin_up() -> None:
+    """The spin-up settles the region at its starting demand: a trend starts with the
+    reported semesters (a 20%-a-year trend over a 40-year spin-up once started runs at
+    1,500 times the demand and exhausted the memory)."""
+    m = make_model(demand_growth=0.2, sector_growth_scale=2.0, spinup_steps=20)
+    np.testing.assert_allclose(m.industry.demand_index, 1.0)
+    m.step()
+    assert (m.industry.demand_index > 1.0).all()
+
+
+def test_draw_firms_tickets_and_cumulative_search_agree() -> None:
+    """Integer weights are drawn from tickets below MAX_TICKETS and by the cumulative
+    search above it: the same firms for the same random numbers."""
+    from ecosim.simulation import sampling
+
+    draws = {}
+    for limit in (10**9, 0):
+        m = make_model(seed=4)
+        m.rng = np.random.default_rng(0)
+        weights = np.random.default_rng(1).integers(0, 5, m.firms.n)
+        sector = np.random.default_rng(2).integers(0, m.K, 3000)
+        district = np.where(np.arange(3000) % 2 == 0, sector % m.p.n_districts, -1)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sampling, "MAX_TICKETS", limit)
+            draws[limit] = sampling.draw_firms(m, sector, district, weights=weights)
+    assert (draws[0] >= 0).mean() > 0.5
+    np.testing.assert_array_equal(draws[0], draws[10**9])
 
 
 def test_vacancies_are_target_positions_minus_headcount() -> None:

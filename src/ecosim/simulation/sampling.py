@@ -9,7 +9,10 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from .state import Simulation
 
-__all__ = ["sigmoid", "group_rank", "draw_firms"]
+__all__ = ["sigmoid", "group_rank", "draw_firms", "MAX_TICKETS"]
+
+#: Largest total integer weight :func:`draw_firms` expands into tickets (32 MB).
+MAX_TICKETS = 4_000_000
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -49,7 +52,10 @@ def draw_firms(model: Simulation, sector: np.ndarray, district: np.ndarray,
     f = model.firms
     F, D, K = f.n, model.p.n_districts, model.K
     w = np.ones(F, dtype=np.int64) if weights is None else np.asarray(weights)
-    integer_weights = np.issubdtype(w.dtype, np.integer)
+    # Integer weights: one ticket per unit, a draw is an O(1) lookup; the same draws as
+    # the cumulative-weight search below, which large totals use (tickets would not fit
+    # in memory: a region whose demand grew for decades has millions of vacancies).
+    integer_weights = np.issubdtype(w.dtype, np.integer) and int(w.sum()) <= MAX_TICKETS
     out = np.full(sector.size, -1, dtype=np.int64)
     for by_district in (True, False):
         if by_district:

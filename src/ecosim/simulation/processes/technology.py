@@ -56,5 +56,10 @@ def move_technology_and_demand(model: Simulation) -> None:
     ind.frontier += d
     comp = model.pop.competency
     comp[:, 0] = np.maximum(comp[:, 0] - d[model.pop.programme], 0.0)
+    if model.time <= 0:
+        # No demand trend in the spin-up: it settles the region at its starting demand;
+        # a trend is the scenario's future (otherwise 40 years of a 20%-a-year trend
+        # would start the reported years at 1,500 times the demand).
+        return
     growth = p.sector_growth_scale * ind.growth + p.demand_growth
     ind.demand_index *= np.sqrt(np.maximum(1 + growth, 0.0))
