@@ -8,6 +8,7 @@ The package, bottom layer first (a layer imports only the layers below it; check
 * :mod:`ecosim.simulation` — the model (:class:`EcosystemModel`), its agents and processes;
 * :mod:`ecosim.experiments` — scenarios, runs, replicated comparisons, sweeps, statistics;
 * :mod:`ecosim.sensitivity` — sensitivity analysis (Sobol', Morris, delta);
+* :mod:`ecosim.calibration` — ABC-SMC calibration to observed targets (pyabc);
 * :mod:`ecosim.reporting` — figures and Markdown reports of those results;
 * :mod:`ecosim.app` — the teaching demo in the browser;
 * :mod:`ecosim.cli` — the ``ecosim`` command.
@@ -34,8 +35,10 @@ from .params import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover - the names __getattr__ loads on first use
+    from .calibration.engine import load_calibration_result
     from .experiments.runner import simulate
     from .experiments.scenario import load_scenario
+    from .reporting.calibration import calibrate
     from .reporting.comparison import compare, write_comparison
     from .reporting.sensitivity import analyse_sweep, sensitivity_analysis
     from .simulation.model import EcosystemModel
@@ -57,6 +60,8 @@ __all__ = [
     "analyse_sweep",
     "load_scenario",
     "simulate",
+    "calibrate",
+    "load_calibration_result",
 ]
 
 _EXPORTS = {
@@ -67,6 +72,8 @@ _EXPORTS = {
     "analyse_sweep": ".reporting.sensitivity",
     "load_scenario": ".experiments.scenario",
     "simulate": ".experiments.runner",
+    "calibrate": ".reporting.calibration",
+    "load_calibration_result": ".calibration.engine",
 }
 
 __getattr__, __dir__ = attach(__name__, _EXPORTS)

@@ -37,6 +37,7 @@ from .sampler import OrderedSampler
 from .spec import CalibrationSpec, Prior, load_calibration
 
 __all__ = ["Simulator", "CalibrationResult", "run_calibration", "load_result",
+           "load_calibration_result",
            "pyabc_prior", "STATE_FILE"]
 
 STATE_FILE = "calibration.json"
@@ -399,12 +400,13 @@ def _read_history(out: Path, spec: CalibrationSpec) -> tuple[pd.DataFrame, pd.Da
 
 def _predictive(spec: CalibrationSpec, out: Path, handle: ExecutorHandle | None) -> None:
     """Posterior-predictive runs: ``predictive_draws`` particles resampled by weight,
-    each run with a fresh seed; written to ``predictive.parquet``."""
+    each run with a fresh seed, recording the targets' and the held-out targets'
+    outcomes; written to ``predictive.parquet``."""
     from ..experiments.store import write_atomic
 
     res = load_result(out, spec)
     draws = res.draw(spec.predictive_draws, spec.seed + 1)
-    sim = simulator_for(spec)
+    sim = simulator_for(spec, spec.predictive_outcomes)
     seeds = [int(np.random.SeedSequence([spec.seed, 10**6, i]).generate_state(1)[0])
              for i in range(len(draws))]
     pars = [dict(r._asdict()) for r in draws.itertuples(index=False)]
@@ -434,3 +436,7 @@ def load_result(out: str | Path, spec: CalibrationSpec | None = None) -> Calibra
     return CalibrationResult(spec, out, particles, gens, state,
                              pd.read_parquet(pred) if pred.is_file() else None)
 
+
+
+#: ``ecosim.load_calibration_result(folder)``: the public name of :func:`load_result`.
+load_calibration_result = load_result

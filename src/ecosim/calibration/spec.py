@@ -125,11 +125,17 @@ class CalibrationSpec:
     description: str = ""
     file_hash: str = ""
     base_params: dict[str, Any] = field(default_factory=dict)
+    holdouts: tuple[Target, ...] = ()
 
     @property
     def outcomes(self) -> tuple[str, ...]:
         """Model outputs the targets need (each once, in target order)."""
         return tuple(dict.fromkeys(t.outcome for t in self.targets))
+
+    @property
+    def predictive_outcomes(self) -> tuple[str, ...]:
+        """Outputs of the posterior-predictive runs: the targets' and the held-out ones'."""
+        return tuple(dict.fromkeys([*self.outcomes, *(t.outcome for t in self.holdouts)]))
 
     def content_hash(self) -> str:
         """SHA-256 (16 hex) of everything that decides the result (resume safety)."""
@@ -284,14 +290,19 @@ def _resolve_scenario(path: Path, ref: Any) -> Scenario:
         raise _err(path, f"scenario = {ref!r}: {e}") from None
 
 
-def _targets(path: Path, data: dict[str, Any], outputs: set[str] | None) -> tuple[Target, ...]:
+def _targets(path: Path, data: dict[str, Any], outputs: set[str] | None
+             ) -> tuple[tuple[Target, ...], tuple[Target, ...]]:
+    """The targets to fit, and the held-out targets of the targets file (predicted and
+    compared, never fitted)."""
     chosen: list[Target] = []
+    holdouts: tuple[Target, ...] = ()
     if "targets_file" in data:
         ref = _text(path, "targets_file", data["targets_file"])
         file = path.parent / ref
         if not file.is_file():
             raise _err(path, f"targets_file = {ref!r}: no such file ({file})")
         pool = load_targets(file, outputs)
+        holdouts = tuple(t for t in pool if t.role == "holdout")
         ids = data.get("targets")
         if ids is None:
             chosen += [t for t in pool if t.role == "calibrate"]
@@ -318,7 +329,7 @@ def _targets(path: Path, data: dict[str, Any], outputs: set[str] | None) -> tupl
         raise _err(path, "no targets: give targets_file (and targets) or [[target]] tables")
     targets = tuple(chosen)
     _unique(path, targets)
-    return targets
+    return targets, holdouts
 
 
 def _abc_settings(path: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -374,7 +385,7 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
     if not isinstance(priors_raw, dict) or not priors_raw:
         raise _err(path, "no free parameters: add at least one [priors.NAME] table")
     priors = tuple(_prior(path, n, v, model is not None) for n, v in priors_raw.items())
-    targets = _targets(path, data, None if model else set(OUTCOMES))
+    targets, holdouts = _targets(path, data, None if model else set(OUTCOMES))
     default_steps = scenario.steps if scenario else 1
     return CalibrationSpec(
         name=_text(path, "name", data.get("name", path.stem)), path=path,
@@ -385,5 +396,5 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
         seed=_int(path, "seed", data.get("seed", scenario.seed if scenario else 0), 0,
                   2**32 - 1),
         file_hash=hashlib.sha256(raw).hexdigest(),
-        base_params=scenario.model_kwargs() if scenario else {},
+        base_params=scenario.model_kwargs() if scenario else {}, holdouts=holdouts,
         **_abc_settings(path, data))

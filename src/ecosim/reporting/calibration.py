@@ -62,12 +62,17 @@ def calibrate(file: str | Path | CalibrationSpec, out: str | Path | None = None,
 
 def predictive_table(res: CalibrationResult, targets: tuple[Target, ...] | None = None,
                      level: float = LEVEL) -> pd.DataFrame:
-    """Per target: observed, its sd, predictive median and central interval, whether
-    the observation falls inside, and the miss in units of the target's sd."""
+    """Per target (default: the fitted ones, then the held-out ones): observed, its sd,
+    predictive median and central interval, whether they agree, and the miss in units
+    of the target's sd.
+
+    A target agrees (``inside``) when the observation's own interval, observed ± 1.645
+    sd, overlaps the predictive interval: both the model's and the data's uncertainty
+    count."""
     pred = res.predictive
     rows = []
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-    for t in targets or res.spec.targets:
+    for t in targets or (*res.spec.targets, *res.spec.holdouts):
         if pred is None or t.outcome not in pred:
             rows.append({"target": t.id, "outcome": t.outcome, "observed": t.observed,
                          "sd": t.sd, "median": math.nan, "low": math.nan, "high": math.nan,
@@ -75,9 +80,10 @@ def predictive_table(res: CalibrationResult, targets: tuple[Target, ...] | None 
             continue
         x = pred[t.outcome].dropna().to_numpy(float)
         lo, med, hi = np.quantile(x, [lo_q, 0.5, hi_q]) if len(x) else [math.nan] * 3
+        half = 1.645 * t.sd
         rows.append({"target": t.id, "outcome": t.outcome, "observed": t.observed,
                      "sd": t.sd, "median": float(med), "low": float(lo), "high": float(hi),
-                     "inside": bool(lo <= t.observed <= hi),
+                     "inside": bool(t.observed - half <= hi and t.observed + half >= lo),
                      "miss_in_sd": (float(med) - t.observed) / t.sd, "role": t.role})
     return pd.DataFrame(rows)
 
@@ -276,12 +282,14 @@ def report_markdown(res: CalibrationResult, summary: pd.DataFrame, pred: pd.Data
                         "interval_share_of_prior"]].rename(columns={
                             "low": "5%", "high": "95%",
                             "interval_share_of_prior": "90% interval / prior range"})
-    pred_tab = pred[["target", "outcome", "observed", "sd", "median", "low", "high",
-                     "inside", "miss_in_sd"]].rename(columns={
-                         "median": "predictive median", "low": "5%", "high": "95%",
-                         "inside": "observed inside 90%", "miss_in_sd": "(median − obs) / sd"})
-    sources = "\n".join(f"- `{t.id}` ({t.outcome} = {t.observed:g} ± {t.sd:g}): {t.source}"
-                        for t in spec.targets)
+    cols = {"median": "predictive median", "low": "5%", "high": "95%",
+            "inside": "agrees", "miss_in_sd": "(median − obs) / sd"}
+    keep = ["target", "outcome", "observed", "sd", "median", "low", "high", "inside",
+            "miss_in_sd"]
+    pred_tab = pred[pred["role"] == "calibrate"][keep].rename(columns=cols)
+    held_tab = pred[pred["role"] == "holdout"][keep].rename(columns=cols)
+    sources = "\n".join(f"- `{t.id}` ({t.role}; {t.outcome} = {t.observed:g} ± {t.sd:g}): "
+                        f"{t.source}" for t in (*spec.targets, *spec.holdouts))
     eps = ", ".join(f"{e:.3g}" for e in gens["epsilon"]) if len(gens) else "none"
     lines = [
         f"# Calibration '{spec.name}'", "",
@@ -298,9 +306,12 @@ def report_markdown(res: CalibrationResult, summary: pd.DataFrame, pred: pd.Data
         "## Posterior predictive", "",
         f"{len(res.predictive) if res.predictive is not None else 0} parameter sets drawn "
         "from the posterior by weight, each run with a fresh seed (same replications as "
-        "the fit).", "", _md(pred_tab), "",
-        "## Targets and their sources", "", sources, "",
+        "the fit). A target *agrees* when its observed ± 1.645 sd overlaps the predictive "
+        "90% interval.", "", "### Fitted targets", "", _md(pred_tab), "",
     ]
+    if len(held_tab):
+        lines += ["### Held-out targets (never fitted)", "", _md(held_tab), ""]
+    lines += ["## Targets and their sources", "", sources, ""]
     if figures:
         lines += ["## Figures", ""] + [f"![{k}]({v})" for k, v in figures.items()] + [""]
     if spec.scenario is not None:
