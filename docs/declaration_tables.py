@@ -1,8 +1,9 @@
 """Regenerate the tables of docs/ODD.md that are derived from the one declaration.
 
 Two tables are written between markers: the declared parameters (§2.3) and the
-calibration constants with their sources (§7.15). ``tests/test_docs_tables.py`` fails
-when the document and the declaration disagree; then run
+calibration constants with their sources (§7.15); and docs/calibration.md gets the
+table of observed targets from ``data/calibration_targets.toml``.
+``tests/test_docs_tables.py`` fails when a document and its source disagree; then run
 ``.venv/bin/python docs/declaration_tables.py``.
 """
 
@@ -13,7 +14,10 @@ from pathlib import Path
 from ecosim.params import CALIBRATION, PARAMETERS, Parameter, _fmt
 
 ODD = Path(__file__).resolve().parent / "ODD.md"
-MARKERS = {"parameters": "declared parameters", "calibration": "calibration constants"}
+CALIBRATION_DOC = Path(__file__).resolve().parent / "calibration.md"
+TARGETS = Path(__file__).resolve().parents[1] / "data" / "calibration_targets.toml"
+MARKERS = {"parameters": "declared parameters", "calibration": "calibration constants",
+           "targets": "calibration targets"}
 
 
 def _cells(p: Parameter) -> tuple[str, str]:
@@ -49,9 +53,21 @@ def calibration_table() -> str:
     return "\n".join(lines)
 
 
-def render(text: str) -> str:
-    """``text`` with every generated table replaced by the current one."""
-    tables = {"parameters": parameters_table(), "calibration": calibration_table()}
+def targets_table() -> str:
+    """docs/calibration.md: every observed target with its role, value, sd and source."""
+    from ecosim.calibration.spec import load_targets
+
+    lines = ["| id | role | outcome | observed | sd | source |", "|---|---|---|---|---|---|"]
+    for t in load_targets(TARGETS):
+        src = " ".join(t.source.split())
+        lines.append(f"| `{t.id}` | {t.role} | `{t.outcome}` | {t.observed:g} | {t.sd:g} "
+                     f"| {src} |")
+    return "\n".join(lines)
+
+
+def render(text: str, tables: dict[str, str] | None = None) -> str:
+    """``text`` with every generated table it holds replaced by the current one."""
+    tables = tables or {"parameters": parameters_table(), "calibration": calibration_table()}
     for key, table in tables.items():
         begin = f"<!-- BEGIN generated: {MARKERS[key]} (docs/declaration_tables.py) -->"
         end = f"<!-- END generated: {MARKERS[key]} -->"
@@ -62,11 +78,12 @@ def render(text: str) -> str:
 
 
 def main() -> None:
-    """Rewrite the generated tables of docs/ODD.md in place."""
-    text = ODD.read_text(encoding="utf-8")
-    new = render(text)
-    ODD.write_text(new, encoding="utf-8")
-    print("docs/ODD.md: tables " + ("unchanged" if new == text else "regenerated"))
+    """Rewrite the generated tables of docs/ODD.md and docs/calibration.md in place."""
+    for doc, tables in ((ODD, None), (CALIBRATION_DOC, {"targets": targets_table()})):
+        text = doc.read_text(encoding="utf-8")
+        new = render(text, tables)
+        doc.write_text(new, encoding="utf-8")
+        print(f"docs/{doc.name}: tables " + ("unchanged" if new == text else "regenerated"))
 
 
 if __name__ == "__main__":

@@ -29,3 +29,13 @@ def test_generated_calibration_table_lists_every_constant_with_its_source() -> N
     for name in CALIBRATION:
         row = next(r for r in table.splitlines() if r.startswith(f"| `{name}` |"))
         assert PARAMETERS[name].source in row
+
+
+def test_calibration_doc_lists_the_target_file() -> None:
+    """docs/calibration.md's target table is data/calibration_targets.toml's."""
+    gen = _generator()
+    text = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    tables = {"targets": gen.targets_table()}
+    assert gen.render(text, tables) == text, ("docs/calibration.md targets are stale: run "
+                                              "docs/declaration_tables.py")
+    assert "| `participation_micro_firms` | holdout |" in tables["targets"]
