@@ -42,7 +42,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         res = compare(args.scenarios, replications=args.replications, seed=args.seed,
                       steps=args.steps, outcomes=outcomes, overrides=overrides or None,
                       workers=args.workers, out=out, plots=not args.no_plots,
-                      horizons=args.horizons)
+                      horizons=args.horizons, posterior=args.posterior)
     for w in caught:
         if issubclass(w.category, UserWarning):
             print(f"ecosim: warning: {w.message}", file=sys.stderr)
@@ -50,6 +50,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(f"{len(res.scenarios)} scenarios × {m['replications']} replications, "
           f"{m['steps']} steps, seeds SeedSequence({m['seed']}).spawn({m['replications']}) "
           f"(common across scenarios), {m['runtime_seconds']} s")
+    if m.get("posterior"):
+        print(f"parameters: replication r of every scenario uses draw r of "
+              f"{m['posterior']}")
     if res.failed:
         print(f"WARNING: {res.failed} runs failed and are left out (see {out}/runs.csv)")
     with pd.option_context("display.width", 200, "display.max_columns", 50):
@@ -93,7 +96,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return 0
     rep = run_sweep(exp, out, workers=args.workers, dask=args.dask, resume=args.resume,
                     retry_failed=args.retry_failed, progress=False if args.no_progress else None,
-                    flush_seconds=args.flush_every)
+                    flush_seconds=args.flush_every, posterior=args.posterior)
     print(rep.text())
     if rep.interrupted:
         print(f"interrupted: resume with  ecosim sweep {args.experiment} --out {out} --resume",
@@ -141,6 +144,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--horizons", type=positive_int, nargs="+", metavar="YEARS",
                    help="also report outcomes this many years after the policy starts "
                         "(default 2 5 10, those beyond the run dropped)")
+    c.add_argument("--posterior", metavar="DIR|FILE.parquet",
+                   help="draw each replication's parameters from a calibration posterior "
+                        "(ecosim calibrate's folder or posterior.parquet); the same draw "
+                        "in every scenario")
     c.add_argument("--no-plots", action="store_true", help="skip the figures")
     c.set_defaults(func=cmd_compare)
 
@@ -153,6 +160,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_runner_options(s, out_help="sweep directory (default results/sweeps/<name>)",
                        resume_help="continue the sweep in --out: skip finished runs, redo "
                                    "the others")
+    s.add_argument("--posterior", metavar="DIR|FILE.parquet",
+                   help="draw each replication's parameters from a calibration posterior "
+                        "(the same draw at every design point)")
     s.set_defaults(func=cmd_sweep)
 
     r = sub.add_parser("results", help="summarise or export a (finished or partial) sweep")

@@ -173,7 +173,8 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
                    overrides: dict[str, Any] | None = None, workers: int | None = None,
                    executor: Executor | None = None, level: float = 0.95,
                    progress: bool | None = None,
-                   horizons: Sequence[int] | None = None) -> Comparison:
+                   horizons: Sequence[int] | None = None,
+                   posterior: str | Path | None = None) -> Comparison:
     """Run each scenario ``replications`` times with common seeds and compare them.
 
     Writes nothing (:func:`ecosim.reporting.comparison.compare` also writes the files,
@@ -196,6 +197,10 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
             warning; given explicitly, a horizon beyond the run is an error). Year 1 is
             the first reported year (steps 1–2), unless a scenario has policy timelines
             (``scenario.policies``): then horizon ``h`` is its year ``min(start) − 1 + h``.
+        posterior: a calibration folder or ``posterior.parquet``: replication ``r`` of
+            every scenario runs with parameter draw ``r`` from it
+            (:mod:`~ecosim.experiments.posterior`), so effects carry parameter
+            uncertainty as well as seed noise.
 
     Returns:
         A :class:`Comparison` (its DataFrames: ``table``, ``horizons``,
@@ -217,9 +222,15 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
     hs = check_horizons(horizons, int(steps), tuple(starts.values()), where="--horizons")
     seeds = replication_seeds(seed, replications)
     all_outcomes = tuple(OUTCOMES)
+    post, draws = None, [{} for _ in range(replications)]
+    if posterior is not None:
+        from .posterior import load_posterior
+
+        post = load_posterior(posterior)
+        draws = post.draw(replications, seed)
     tasks = [RunTask(run_id=i * replications + r, point_id=i, replication=r, seed=seeds[r],
-                     steps=int(steps), params=sc.model_kwargs(), outcomes=all_outcomes,
-                     series=True)
+                     steps=int(steps), params={**sc.model_kwargs(), **draws[r]},
+                     outcomes=all_outcomes, series=True)
              for i, sc in enumerate(loaded) for r in range(replications)]
     t0 = time.perf_counter()
     results = _run_all(tasks, workers, executor, progress)
@@ -239,6 +250,8 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
         "horizons": list(hs), "policy_start_year": starts,
         "failed_runs": int((runs["status"] != "ok").sum()),
         "runtime_seconds": round(elapsed, 2),
+        "posterior": post.describe() if post else None,
+        "posterior_draws": draws if post else None,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **versions(),
         "model_fingerprint": model_fingerprint(),

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import multiprocessing
 import os
 import pickle
@@ -576,13 +577,16 @@ class _Writer:
         return ok, failed, len(self.status) - ok - failed
 
 
-def _tasks(exp: Experiment, plan: pd.DataFrame, todo: np.ndarray) -> Iterator[RunTask]:
+def _tasks(exp: Experiment, plan: pd.DataFrame, todo: np.ndarray,
+           draws: list[dict[str, Any]] | None = None) -> Iterator[RunTask]:
     base = exp.base_params()
     names = exp.factor_names
     sub = plan.iloc[todo]
     for row in sub.itertuples(index=False):
         d = dict(zip(sub.columns, row, strict=True))  # (factor names may hold dots)
         params = point_params(base, {f: _native(d[f]) for f in names})
+        if draws:
+            params = {**params, **draws[int(d["replication"])]}
         yield RunTask(int(d["run_id"]), int(d["point_id"]), int(d["replication"]),
                       int(d["seed"]), exp.steps, params, exp.outcomes, exp.series)
 
@@ -692,7 +696,8 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
               start_method: str | None = None,
               flush_seconds: float = DEFAULT_FLUSH_SECONDS,
               flush_runs: int = DEFAULT_FLUSH_RUNS,
-              max_runs: int | None = None) -> SweepReport:
+              max_runs: int | None = None,
+              posterior: str | Path | None = None) -> SweepReport:
     """Run (or resume) a sweep and stream its results to ``out``.
 
     Args:
@@ -710,6 +715,9 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
         flush_seconds: write a part file at least this often while runs finish.
         flush_runs: ... or when this many runs are waiting to be written.
         max_runs: stop after this many runs in this session (for tests and trials).
+        posterior: a calibration folder or ``posterior.parquet``: replication ``r`` of
+            every design point runs with parameter draw ``r`` from it (copied into the
+            sweep directory; a resume uses that copy).
 
     Returns:
         A :class:`SweepReport`. Ctrl-C or SIGTERM stop the sweep cleanly
@@ -722,7 +730,9 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
     _check_picklable(run_fn)
     store = SweepStore(out if out is not None else sweep_dir(exp))
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    draws = _posterior_draws(store, exp, posterior)
     plan, meta = _prepare_dir(store, exp, resume, started)
+    draws = _posterior_draws(store, exp, posterior, meta)
     store.acquire_lock()
     t0 = time.perf_counter()
     handle: ExecutorHandle | None = None
@@ -739,7 +749,8 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
         if progress is None:
             progress = sys.stderr.isatty()
         with _sigterm_as_interrupt():
-            ran, interrupted = _execute(handle, _tasks(exp, plan, todo), len(todo), writer,
+            ran, interrupted = _execute(handle, _tasks(exp, plan, todo, draws), len(todo),
+                                        writer,
                                         run_fn, progress, skipped, len(plan), exp.name)
     except KeyboardInterrupt:
         interrupted = True
@@ -748,6 +759,42 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
             "started": started, "ran": ran, "skipped": skipped, "interrupted": interrupted})
     return SweepReport(store.path, len(plan), ok, failed, pending, ran, skipped, elapsed,
                        handle.description if handle else "", interrupted, started)
+
+
+def _posterior_draws(store: SweepStore, exp: Experiment, posterior: str | Path | None,
+                     meta: dict[str, Any] | None = None) -> list[dict[str, Any]] | None:
+    """Parameter draws per replication from ``posterior`` (checked before anything is
+    written, ``meta`` None), or from the copy a sweep directory holds (``meta`` given:
+    the copy is made on a fresh start and must match on a resume)."""
+    from .posterior import load_posterior
+
+    copy = store.path / "posterior.parquet"
+    if meta is None:
+        if posterior is None:
+            return None
+        post = load_posterior(posterior)
+        clash = sorted(set(post.names) & set(exp.factor_names))
+        if clash:
+            raise SweepDirError(f"--posterior {posterior}: {', '.join(clash)} is also a "
+                                "factor of the design; a parameter is either swept or drawn")
+        return post.draw(exp.replications, exp.seed)
+    if posterior is not None:
+        data = load_posterior(posterior).path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        if meta.get("posterior_hash") not in (None, digest) or (
+                meta.get("sessions") and meta.get("posterior_hash") is None):
+            raise SweepDirError(f"{store.path}: cannot resume with --posterior {posterior}: "
+                                "the sweep was started with another posterior or none")
+        if not copy.is_file():
+            write_atomic(copy, lambda p: Path(p).write_bytes(data))
+            meta["posterior_hash"], meta["posterior_source"] = digest, str(posterior)
+            store.write_metadata(meta)
+    if meta.get("posterior_hash") is None:
+        return None
+    if not copy.is_file():
+        raise SweepDirError(f"{store.path}: the sweep used a posterior but its copy "
+                            "posterior.parquet is missing")
+    return load_posterior(copy).draw(exp.replications, exp.seed)
 
 
 def _check_picklable(run_fn: Callable[[RunTask], dict[str, Any]]) -> None:

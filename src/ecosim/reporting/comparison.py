@@ -43,7 +43,8 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 10, 
             overrides: dict[str, Any] | None = None, workers: int | None = None,
             executor: Executor | None = None, level: float = 0.95,
             progress: bool | None = None, out: str | Path | None = None,
-            plots: bool = True, horizons: Sequence[int] | None = None) -> Comparison:
+            plots: bool = True, horizons: Sequence[int] | None = None,
+            posterior: str | Path | None = None) -> Comparison:
     """Run each scenario ``replications`` times with common seeds and compare them.
 
     Args:
@@ -63,6 +64,8 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 10, 
         horizons: years after the policy starts at which outcomes are also reported
             (default ``(2, 5, 10)``, those beyond the run dropped with a warning; see
             :func:`~ecosim.experiments.compare.run_comparison`).
+        posterior: a calibration folder or its ``posterior.parquet``: each replication
+            draws its parameters from it (the same draw in every scenario).
 
     Returns:
         A :class:`~ecosim.experiments.compare.Comparison` (its DataFrames: ``table``,
@@ -74,7 +77,7 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 10, 
     result = run_comparison(scenarios, replications=replications, seed=seed, steps=steps,
                             outcomes=outcomes, overrides=overrides, workers=workers,
                             executor=executor, level=level, progress=progress,
-                            horizons=horizons)
+                            horizons=horizons, posterior=posterior)
     if out is not None:
         write_comparison(result, out, plots=plots)
     return result
@@ -382,7 +385,12 @@ def report_markdown(cmp: Comparison, figures: dict[str, str]) -> str:
         f"replications with its {lvl}% confidence interval from the Student t "
         f"distribution ({R - 1} degrees of freedom); differences from {ref} are "
         f"computed replication by replication and given with the t interval of the mean "
-        f"paired difference. {_horizon_methods(cmp)}", "",
+        f"paired difference. {_horizon_methods(cmp)}"
+        + (f" Parameter uncertainty: replication *i* also used parameter draw *i* of the "
+           f"calibration posterior ({m['posterior']}; resampled by weight), the same in "
+           "every scenario, so the intervals carry the parameters' uncertainty as well "
+           "as seed noise; the draws are in `metadata.json`." if m.get("posterior")
+           else ""), "",
         "## Files", "",
         "- `runs.parquet`, `runs.csv`: one row per run (scenario, replication, seed, "
         "status, final-year outcomes)",
