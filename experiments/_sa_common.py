@@ -73,20 +73,20 @@ def _top(ind: pd.DataFrame, outcome: str, index: str, top: int) -> str:
 def moved_rankings(name: str, res: Any, pairs: Sequence[tuple[str, str]],
                    why: Sequence[str], top: int = 3,
                    extra: Mapping[str, tuple[str, str]] | None = None) -> list[str]:
-    """The "what moved since 0.1" section of a sensitivity result: each outcome's top
-    factors in the 0.1 indices (``git show``) and now.
+    """The "what moved since 0.2.0" section of a sensitivity result: each outcome's top
+    factors in the 0.2.0 indices (``git show``) and now.
 
     Args:
-        pairs: ``(outcome in 0.1, outcome now)``; a renamed outcome is one pair.
-        extra: more rows, ``quantity → (0.1 text, 0.2 text)``.
+        pairs: ``(outcome in 0.2.0, outcome now)``; a renamed outcome is one pair.
+        extra: more rows, ``quantity → (0.2.0 text, 0.3.0 text)``.
     """
     index = INDEX[res.method]
     text = previous_file(name, "indices.csv")
     old = pd.read_csv(io.StringIO(text)) if text is not None else pd.DataFrame(
         columns=["outcome", "factor", "index", "value"])
     new = pd.read_csv(Path(res.path) / "indices.csv")
-    rows = [(f"top {top} by {index}: `{o_new}`" + (f" (0.1: `{o_old}`)" if o_old and o_old != o_new
-                                                     else ""),
+    rows = [(f"top {top} by {index}: `{o_new}`"
+             + (f" (0.2.0: `{o_old}`)" if o_old and o_old != o_new else ""),
              _top(old, o_old, index, top) if o_old else "n/a (not analysed)",
              _top(new, o_new, index, top)) for o_old, o_new in pairs]
     rows += [(k, a, b) for k, (a, b) in (extra or {}).items()]
@@ -95,7 +95,7 @@ def moved_rankings(name: str, res: Any, pairs: Sequence[tuple[str, str]],
 
 def publish(res: Any, name: str, intro: list[str], moved: Sequence[str] = ()) -> Path:
     """Copy the figures and write ``docs/results/<name>/README.md`` (``moved``: the
-    "what moved since 0.1" section, at the top)."""
+    "what moved since 0.2.0" section, at the top)."""
     dest = DOCS / name
     figs = dest / "figures"
     if figs.exists():

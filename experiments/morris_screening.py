@@ -4,7 +4,7 @@ Runs ``experiments/morris_screening.toml`` (26 factors: the 13 levers but the ad
 rule's ``participation_target`` and the 13 uncertainties, ``sector_growth_scale`` new in
 model 0.2.0; 20 trajectories, 2 replications on a mid-size region) through
 ``ecosim.sensitivity_analysis`` and writes ``docs/results/morris_screening/`` (μ*–σ
-figures, indices, README with what moved since the 0.1 results).
+figures, indices, README with what moved since the 0.2.0 results).
 
     python experiments/morris_screening.py           # ECOSIM_WORKERS=2 to fix the pool size
 """
@@ -14,14 +14,11 @@ from __future__ import annotations
 from _sa_common import moved_rankings, publish, run_sa
 
 NAME = "morris_screening"
-# (outcome in 0.1, outcome now): 0.1's in_field_rate was the skill-fit measure.
-PAIRS = [("in_field_rate", "skill_matched_rate"), ("", "in_field_rate"),
-         ("vacancy_fill_rate", "vacancy_fill_rate"),
-         ("participation_rate", "participation_rate"),
-         ("cost_per_matched_graduate", "average_cost_per_in_field_graduate"),
-         ("deep_partnership_share", "deep_partnership_share"),
-         ("government_spending", "government_spending"), ("", "partner_interns")]
-OLD_SIZE = "25 factors, 1,040 runs, 1.2 min of wall time for the runs"  # 0.1 README
+# (outcome in 0.2.0, outcome now): the same names.
+PAIRS = [(o, o) for o in ("skill_matched_rate", "in_field_rate", "vacancy_fill_rate",
+                          "participation_rate", "average_cost_per_in_field_graduate",
+                          "deep_partnership_share", "government_spending", "partner_interns")]
+OLD_SIZE = "26 factors, 1,080 runs, 19.2 min of wall time for the runs"  # 0.2.0 README
 # Why the rankings moved since 0.1 (model 0.2.0, issue 11); written from the printed tables.
 WHY = [
     "**Demand trends lead the matching outcomes** (skill-matched share, official in-field "
@@ -69,7 +66,7 @@ def main() -> None:
         "- μ* is in outcome units per whole factor range (e.g. 0.3 on a rate = 30 "
         "percentage points from one end of the range to the other, on average).",
         "- `in_field_rate` is the official rate (employed in their field / employed); "
-        "`skill_matched_rate` is the skill-fit share that 0.1 called `in_field_rate`.",
+        "`skill_matched_rate` the share employed in field with an adequate skill fit.",
     ]
     size = (f"{len(m['factors'])} factors, {m['n_runs']:,} runs, "
             f"{m['runs_elapsed_s'] / 60:.1f} min of wall time for the runs")

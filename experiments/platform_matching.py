@@ -61,7 +61,7 @@ WHY = [
 
 
 def moved(points: pd.DataFrame, eff: pd.DataFrame, ref: int) -> str:
-    """The "what moved since 0.1" section: headline numbers of 0.1 and now."""
+    """The "what moved since 0.2.0" section: headline numbers of 0.2.0 and now."""
     old_p = previous_csv(NAME, "summary.csv")
     old_e = previous_csv(NAME, "effects_vs_no_platform.csv")
 
@@ -82,13 +82,13 @@ def moved(points: pd.DataFrame, eff: pd.DataFrame, ref: int) -> str:
         return "n/a" if df is None else f"{df.spending_platform.max() / 1e6:,.2f}"
 
     rows = [
-        ("skill-matched share, no platform (0.1: `in_field_rate`)",
-         none(old_p, "in_field_rate"), none(points, "skill_matched_rate")),
-        ("full platform − none: skill-matched share (0.1: `in_field_rate`)",
-         full(old_e, "in_field_rate"), full(eff, "skill_matched_rate")),
-        ("official in-field rate (in field / employed), no platform", "n/a (not reported)",
-         none(points, "in_field_rate")),
-        ("full platform − none: official in-field rate", "n/a (not reported)",
+        ("skill-matched share, no platform",
+         none(old_p, "skill_matched_rate"), none(points, "skill_matched_rate")),
+        ("full platform − none: skill-matched share",
+         full(old_e, "skill_matched_rate"), full(eff, "skill_matched_rate")),
+        ("official in-field rate (in field / employed), no platform",
+         none(old_p, "in_field_rate"), none(points, "in_field_rate")),
+        ("full platform − none: official in-field rate", full(old_e, "in_field_rate"),
          full(eff, "in_field_rate")),
         ("vacancy fill rate, no platform", none(old_p, "vacancy_fill_rate"),
          none(points, "vacancy_fill_rate")),
@@ -104,8 +104,8 @@ def moved(points: pd.DataFrame, eff: pd.DataFrame, ref: int) -> str:
          full(eff, "participation_rate")),
         ("interns, no platform", none(old_p, "interns", 0), none(points, "interns", 0)),
         ("full platform − none: interns", full(old_e, "interns", 0), full(eff, "interns", 0)),
-        ("full platform − none: interns at partner enterprises", "n/a (not reported)",
-         full(eff, "partner_interns", 0)),
+        ("full platform − none: interns at partner enterprises",
+         full(old_e, "partner_interns", 0), full(eff, "partner_interns", 0)),
         ("platform running cost (M yuan/semester)", cost(old_p), cost(points)),
     ]
     return moved_section(rows, WHY)

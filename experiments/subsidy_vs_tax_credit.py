@@ -117,7 +117,7 @@ def describe(label: str, rows: pd.DataFrame, factor: str, level_fmt: str) -> str
 
 
 def moved(summary: pd.DataFrame, ref: int) -> str:
-    """The "what moved since 0.1" section: headline numbers of 0.1 and now."""
+    """The "what moved since 0.2.0" section: headline numbers of 0.2.0 and now."""
     old = previous_csv(NAME, "summary.csv")
 
     def at(df: pd.DataFrame | None, s: float, c: float, col: str, what: str) -> str:
@@ -143,8 +143,8 @@ def moved(summary: pd.DataFrame, ref: int) -> str:
 
     rows = [
         (f"in-field graduates, no instrument, semesters {FIRST}–{LAST}",
-         at(old, 0, 0, "in_field_graduates", "count") + " (skill-matched)",
-         at(summary, 0, 0, "in_field_graduates", "count") + " (employed in field)"),
+         at(old, 0, 0, "in_field_graduates", "count"),
+         at(summary, 0, 0, "in_field_graduates", "count")),
         ("participation rate, no instrument", at(old, 0, 0, "participation_rate", "x"),
          at(summary, 0, 0, "participation_rate", "x"))]
     for s in (1500, 6000):
@@ -155,11 +155,9 @@ def moved(summary: pd.DataFrame, ref: int) -> str:
              at(summary, s, 0, "extra_million_yuan", "M")),
             (f"subsidy {s:,}: extra in-field graduates per M yuan", at(old, s, 0, "", "per_m"),
              at(summary, s, 0, "", "per_m")),
-            (f"subsidy {s:,}: deadweight (0.1: `subsidy_deadweight_share`, subsidised "
-             "interns at enterprises that would cooperate anyway; 0.2: counterfactual, "
-             "partner placements without / with)",
-             at(old, s, 0, "subsidy_deadweight_share", "dw"), at(summary, s, 0, "deadweight",
-                                                                "dw")),
+            (f"subsidy {s:,}: deadweight (counterfactual: partner placements without / "
+             "with)", at(old, s, 0, "deadweight", "dw"), at(summary, s, 0, "deadweight",
+                                                          "dw")),
         ]
     for c in (0.3,):
         rows += [

@@ -75,10 +75,9 @@ WHY = [
 
 
 def moved(table: pd.DataFrame, scen: pd.DataFrame) -> str:
-    """The "what moved since 0.1" section: 0.1, the 0.1 design on 0.2.0, the new design."""
+    """The "what moved since 0.2.0" section: the 0.2.0 results and now (same design)."""
     old = previous_csv(NAME, "shock_effects.csv")
-    init_path = DOCS / NAME / "initial_state_design_effects.csv"
-    init = pd.read_csv(init_path) if init_path.exists() else None
+    old_scen = previous_csv(NAME, "scenario_table.csv")
 
     def row(df: pd.DataFrame | None, o: str, col: str) -> str:
         if df is None or not o or o not in set(df.outcome):
@@ -88,8 +87,10 @@ def moved(table: pd.DataFrame, scen: pd.DataFrame) -> str:
             return fmt_ci(r.did, r.did_low, r.did_high, 3, True)
         return fmt_ci(r[f"{col}_effect"], r[f"{col}_low"], r[f"{col}_high"], 3, True)
 
-    def level(o: str, sc: str) -> str:
-        r = scen[(scen.outcome == o) & (scen.scenario == sc)]
+    def level(df: pd.DataFrame | None, o: str, sc: str) -> str:
+        if df is None:
+            return "n/a"
+        r = df[(df.outcome == o) & (df.scenario == sc)]
         return fmt_ci(r["mean"].iloc[0], r.ci_low.iloc[0], r.ci_high.iloc[0], 3) \
             if len(r) else "n/a"
 
@@ -98,17 +99,15 @@ def moved(table: pd.DataFrame, scen: pd.DataFrame) -> str:
                    ("in_field_rate", "official in-field rate (in field / employed)"),
                    ("skill_matched_rate", "skill-matched share"),
                    ("deep_partnership_share", "deep-partnership share")):
-        # 0.1's in_field_rate was the skill-fit measure: compared with skill_matched_rate
-        old_o = {"skill_matched_rate": "in_field_rate", "in_field_rate": ""}.get(o, o)
-        rows += [(f"{lab}: shock effect, shallow", row(old, old_o, "shallow"),
+        rows += [(f"{lab}: shock effect, shallow", row(old, o, "shallow"),
                   row(table, o, "shallow")),
-                 (f"{lab}: deep − shallow", row(old, old_o, "did"), row(table, o, "did"))]
-        rows.append((f"{lab}: deep − shallow, 0.1 design (initial partnerships) on 0.2.0",
-                     "(as above)" if old_o else "n/a", row(init, o, "did")))
-    rows += [("deep-partnership share without shock, shallow regime", "n/a",
-              level("deep_partnership_share", "shallow")),
-             ("deep-partnership share without shock, deep regime", "n/a",
-              level("deep_partnership_share", "deep"))]
+                 (f"{lab}: deep − shallow", row(old, o, "did"), row(table, o, "did"))]
+    rows += [("deep-partnership share without shock, shallow regime",
+              level(old_scen, "deep_partnership_share", "shallow"),
+              level(scen, "deep_partnership_share", "shallow")),
+             ("deep-partnership share without shock, deep regime",
+              level(old_scen, "deep_partnership_share", "deep"),
+              level(scen, "deep_partnership_share", "deep"))]
     return moved_section(rows, WHY)
 SHOCK = {"tech_shock_step": SHOCK_STEP, "tech_shock_size": SHOCK_SIZE}
 
