@@ -151,6 +151,20 @@ def test_demo_in_chromium_offline(server) -> None:
                 expect(page.get_by_text(f"Step: {n}")).to_be_visible()
                 print(f"step {n}: counter updated after {time.perf_counter() - t:.2f} s")
             expect(page.get_by_text("Semester 3", exact=True)).to_be_visible()
+            # the poaching view (issue 12): the four roles add up to the enterprises and
+            # the semester's moves are told in words
+            panel = page.locator(".ecosim-poaching")
+            expect(panel.get_by_text("Who trains, who poaches")).to_be_visible()
+            roles = [int(panel.locator(f".ecosim-role-{k} .num").inner_text().replace(",", ""))
+                     for k in ("both", "trains", "poaches", "neither")]
+            intro = panel.get_by_text(re.compile(r"^The [\d,]+ enterprises this semester"))
+            total = int(re.search(r"The ([\d,]+) enterprises", intro.inner_text())
+                        .group(1).replace(",", ""))
+            assert sum(roles) == total > 0, (roles, total)
+            expect(panel.get_by_text(re.compile(r"^This semester (no worker|[\d,]+ worker)"))
+                   ).to_be_visible()
+            expect(page.locator(".ecosim-chart-poaching .vega-embed .marks")).to_be_visible(
+                timeout=20_000)
             # the charts redraw (vega re-embeds after a short debounce)
             deadline = time.perf_counter() + 15
             while trends.inner_html() == chart_before and time.perf_counter() < deadline:
