@@ -36,7 +36,8 @@ PKG = SRC / "ecosim"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors", ("ecosim.errors", "ecosim._version", "ecosim._lazy")),
     ("rules", tuple(f"ecosim.simulation.{m}" for m in (
-        "processes", "constants", "state", "sectors", "population", "workers", "partnerships",
+        "processes", "constants", "state", "sectors", "population", "workers", "records",
+        "partnerships",
         "sampling", "agents", "schedule", "setup", "interventions"))),
     ("params", ("ecosim.params",)),
     # the model and the simulation package's facade (which loads the model lazily)

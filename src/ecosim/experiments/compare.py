@@ -198,9 +198,7 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
             the first reported year (steps 1–2), unless a scenario has policy timelines
             (``scenario.policies``): then horizon ``h`` is its year ``min(start) − 1 + h``.
         posterior: a calibration folder or ``posterior.parquet``: replication ``r`` of
-            every scenario runs with parameter draw ``r`` from it
-            (:mod:`~ecosim.experiments.posterior`), so effects carry parameter
-            uncertainty as well as seed noise.
+            every scenario runs with its parameter draw ``r`` (:mod:`.posterior`).
 
     Returns:
         A :class:`Comparison` (its DataFrames: ``table``, ``horizons``,
@@ -222,12 +220,7 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
     hs = check_horizons(horizons, int(steps), tuple(starts.values()), where="--horizons")
     seeds = replication_seeds(seed, replications)
     all_outcomes = tuple(OUTCOMES)
-    post, draws = None, [{} for _ in range(replications)]
-    if posterior is not None:
-        from .posterior import load_posterior
-
-        post = load_posterior(posterior)
-        draws = post.draw(replications, seed)
+    post, draws = _posterior(posterior, replications, seed)
     tasks = [RunTask(run_id=i * replications + r, point_id=i, replication=r, seed=seeds[r],
                      steps=int(steps), params={**sc.model_kwargs(), **draws[r]},
                      outcomes=all_outcomes, series=True)
@@ -241,22 +234,35 @@ def run_comparison(scenarios: Sequence[str | Path | Scenario], replications: int
     cf = (counterfactual_table(steps_df, labels, hs, starts, level) if len(labels) > 1
           else pd.DataFrame())
     meta = {
-        "kind": "ecosim compare",
-        "scenarios": [{"label": lab, "name": sc.name, "file": str(sc.path) if sc.path else None,
-                       "description": sc.description, "hash": sc.content_hash}
-                      for lab, sc in zip(labels, loaded, strict=True)],
+        "kind": "ecosim compare", "scenarios": _scenario_meta(labels, loaded),
         "replications": replications, "seed": seed, "seeds": seeds, "steps": int(steps),
         "level": level, "overrides": overrides or {}, "outcomes": list(outcomes),
         "horizons": list(hs), "policy_start_year": starts,
         "failed_runs": int((runs["status"] != "ok").sum()),
         "runtime_seconds": round(elapsed, 2),
-        "posterior": post.describe() if post else None,
-        "posterior_draws": draws if post else None,
+        "posterior": post and post.describe(), "posterior_draws": post and draws,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **versions(),
         "model_fingerprint": model_fingerprint(),
     }
     return Comparison(labels, runs, steps_df, table, outcomes, meta, htable, cf)
+
+
+def _scenario_meta(labels: list[str], loaded: list[Scenario]) -> list[dict[str, Any]]:
+    return [{"label": lab, "name": sc.name, "file": str(sc.path) if sc.path else None,
+             "description": sc.description, "hash": sc.content_hash}
+            for lab, sc in zip(labels, loaded, strict=True)]
+
+
+def _posterior(posterior: str | Path | None, replications: int, seed: int
+               ) -> tuple[Any, list[dict[str, Any]]]:
+    """The posterior (or None) and each replication's parameter draw ({} without one)."""
+    if posterior is None:
+        return None, [{} for _ in range(replications)]
+    from .posterior import load_posterior
+
+    post = load_posterior(posterior)
+    return post, post.draw(replications, seed)
 
 
 def _load_scenarios(scenarios: Sequence[str | Path | Scenario],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .records import RecordStore
 from .sectors import COMPETENCIES
 
 __all__ = ["Status", "StudentPopulation"]
@@ -54,7 +55,7 @@ _FIELDS: dict[str, tuple[type, float]] = {
 }
 
 
-class StudentPopulation:
+class StudentPopulation(RecordStore):
     """Struct-of-arrays store of student records.
 
     Attributes are NumPy arrays of length :attr:`n` (views into larger buffers), e.g.
@@ -62,28 +63,13 @@ class StudentPopulation:
     order of :data:`ecosim.simulation.sectors.COMPETENCIES`.
     """
 
+    FIELDS = _FIELDS
+    EXTRA = ("competency",)
+
     def __init__(self, capacity: int = 1024) -> None:
-        self._cap = max(16, int(capacity))
-        self.n = 0
-        self._buf: dict[str, np.ndarray] = {
-            k: np.full(self._cap, fill, dtype=dt) for k, (dt, fill) in _FIELDS.items()
-        }
+        super().__init__(capacity)
         # One contiguous row per competency (column operations are the hot path).
         self._comp = np.zeros((len(COMPETENCIES), self._cap), dtype=np.float32)
-
-    # -- array access ------------------------------------------------------------
-    def __getattr__(self, name: str) -> np.ndarray:
-        buf = self.__dict__.get("_buf")
-        if buf is not None and name in buf:
-            return buf[name][: self.n]
-        raise AttributeError(name)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _FIELDS:
-            raise AttributeError(
-                f"StudentPopulation.{name} is a view of a buffer: assign into it "
-                f"(pop.{name}[mask] = ...) instead of rebinding it")
-        object.__setattr__(self, name, value)
 
     @property
     def competency(self) -> np.ndarray:
@@ -94,47 +80,18 @@ class StudentPopulation:
         """Competency ``j`` of every record, as a contiguous writable view of length n."""
         return self._comp[j, : self.n]
 
-    def __len__(self) -> int:
-        return self.n
+    def _grow_extra(self, new_cap: int) -> None:
+        comp = np.zeros((len(COMPETENCIES), new_cap), dtype=np.float32)
+        comp[:, : self.n] = self._comp[:, : self.n]
+        self._comp = comp
 
-    # -- growth and removal --------------------------------------------------------
-    def add(self, count: int, **values: np.ndarray | float | int) -> slice:
-        """Append ``count`` records; unspecified fields take their fill value.
-
-        Returns:
-            The slice of the new records.
-        """
-        need = self.n + count
-        if need > self._cap:
-            new_cap = max(need, int(self._cap * 1.5))
-            for k, (dt, fill) in _FIELDS.items():
-                grown = np.full(new_cap, fill, dtype=dt)
-                grown[: self.n] = self._buf[k][: self.n]
-                self._buf[k] = grown
-            comp = np.zeros((len(COMPETENCIES), new_cap), dtype=np.float32)
-            comp[:, : self.n] = self._comp[:, : self.n]
-            self._comp = comp
-            self._cap = new_cap
-        sl = slice(self.n, need)
-        for k, (_, fill) in _FIELDS.items():
-            self._buf[k][sl] = fill
+    def _fill_extra(self, sl: slice, values: dict[str, object]) -> None:
         self._comp[:, sl] = 0.0
-        for k, v in values.items():
-            if k == "competency":
-                self._comp[:, sl] = np.asarray(v).T
-            else:
-                self._buf[k][sl] = v
-        self.n = need
-        return sl
+        if "competency" in values:
+            self._comp[:, sl] = np.asarray(values["competency"]).T
 
-    def compact(self, keep: np.ndarray) -> None:
-        """Keep only the records where the boolean mask ``keep`` is true (order kept)."""
-        idx = np.flatnonzero(keep)
-        m = idx.size
-        for k in _FIELDS:
-            self._buf[k][:m] = self._buf[k][idx]
-        self._comp[:, :m] = self._comp[:, idx]
-        self.n = m
+    def _compact_extra(self, idx: np.ndarray) -> None:
+        self._comp[:, : idx.size] = self._comp[:, idx]
 
     @property
     def n_alive(self) -> int:

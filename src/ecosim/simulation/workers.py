@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .records import RecordStore
+
 __all__ = ["Workforce", "UNEMPLOYED", "GONE"]
 
 UNEMPLOYED = -1  # employer of an experienced worker who lost or left a job and searches
@@ -32,56 +34,17 @@ _FIELDS: dict[str, tuple[type, float]] = {
 }
 
 
-class Workforce:
+class Workforce(RecordStore):
     """Struct-of-arrays store of worker records (views of length :attr:`n`)."""
 
-    def __init__(self, capacity: int = 1024) -> None:
-        self._cap = max(16, int(capacity))
-        self.n = 0
-        self._buf = {k: np.full(self._cap, fill, dtype=dt)
-                     for k, (dt, fill) in _FIELDS.items()}
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        buf = self.__dict__.get("_buf")
-        if buf is not None and name in buf:
-            return buf[name][: self.n]
-        raise AttributeError(name)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _FIELDS:
-            raise AttributeError(f"Workforce.{name} is a view of a buffer: assign into it")
-        object.__setattr__(self, name, value)
-
-    def __len__(self) -> int:
-        return self.n
-
-    def add(self, count: int, **values: np.ndarray | float | int) -> slice:
-        """Append ``count`` records; unspecified fields take their fill value."""
-        need = self.n + count
-        if need > self._cap:
-            new_cap = max(need, int(self._cap * 1.5))
-            for k, (dt, fill) in _FIELDS.items():
-                grown = np.full(new_cap, fill, dtype=dt)
-                grown[: self.n] = self._buf[k][: self.n]
-                self._buf[k] = grown
-            self._cap = new_cap
-        sl = slice(self.n, need)
-        for k, (_, fill) in _FIELDS.items():
-            self._buf[k][sl] = fill
-        for k, v in values.items():
-            self._buf[k][sl] = v
-        self.n = need
-        return sl
+    FIELDS = _FIELDS
 
     def drop_gone(self, threshold: float = 0.0) -> None:
         """Remove records marked ``GONE`` once they are more than ``threshold`` of all."""
         gone = self.employer == GONE
         m = int(np.count_nonzero(gone))
         if m and m > threshold * self.n:
-            idx = np.flatnonzero(~gone)
-            for k in _FIELDS:
-                self._buf[k][: idx.size] = self._buf[k][idx]
-            self.n = int(idx.size)
+            self.compact(~gone)
 
     @property
     def employed(self) -> np.ndarray:
