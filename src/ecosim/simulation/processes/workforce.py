@@ -199,11 +199,11 @@ def update_workforce(model: Simulation) -> None:
     new_sector = np.bincount(f.sector, weights=new, minlength=model.K)
     flows = model.ledger.flows
     flows.new_vacancies = int(new.sum() + book["job_to_job"])
-    flows.sector_new_vacancies = new_sector + book["_j2j_sector"]
-    book["_j2j_sector_open"] = book.pop("_j2j_sector")
+    j2j_sector = book.pop("_j2j_sector")  # vacancies moves opened, by sector
+    flows.sector_new_vacancies = new_sector + j2j_sector
     f.vacancies = vac
     # Open this step: those open before anyone searched, and those moves opened.
-    flows.sector_vacancies = opened + book["_j2j_sector_open"]
+    flows.sector_vacancies = opened + j2j_sector
     # The retention each training enterprise observes among the workers it trained.
     has = own_count > 0
     stay = 1.0 - own_left / np.maximum(own_count, 1)
