@@ -290,3 +290,17 @@ def test_tiny_ecosim_recovers_known_parameters(tmp_path):
         assert (tmp_path / "out" / name).is_file(), name
     report = (tmp_path / "out" / "report.md").read_text()
     assert "Posterior predictive" in report and "hire_threshold" in report
+
+
+def test_a_failing_model_ends_in_one_line_and_keeps_the_folder(tmp_path, observed):
+    """A model that raises stops the calibration with one line naming the cause; the
+    state file records the traceback."""
+    f = _linear_file(tmp_path / "lg.toml", observed, generations=2, population=10)
+    # ishigami takes x1, x2, x3: called with a, b, c it raises TypeError
+    f.write_text(f.read_text().replace("ecosim.testfunctions:linear_gaussian",
+                                       "ecosim.testfunctions:ishigami"))
+    with pytest.raises(CalibrationError, match=r"the calibration stopped: TypeError") as e:
+        run_calibration(f, tmp_path / "out", workers=1, progress=False)
+    assert "\n" not in str(e.value)
+    state = (tmp_path / "out" / "calibration.json").read_text()
+    assert '"status": "failed"' in state and "Traceback" in state

@@ -323,6 +323,14 @@ def run_calibration(spec: CalibrationSpec | str | Path, out: str | Path | None =
         state["status"] = "complete"
     except KeyboardInterrupt:
         state["status"] = "interrupted"
+    except Exception as e:  # a model run or pyabc failed: keep what is done, say so
+        import traceback
+
+        state["status"], state["error"] = "failed", traceback.format_exc()
+        raise CalibrationError(
+            f"{out}: the calibration stopped: {type(e).__name__}: {e} (traceback in "
+            f"{out / STATE_FILE}); finished generations are kept: --resume continues "
+            "once the cause is fixed") from None
     finally:
         bar.close()
         state["runtime_s"] = float(state.get("runtime_s", 0.0)) + time.perf_counter() - t0
