@@ -98,13 +98,17 @@ def test_candidate_seeds_are_distinct_and_positional():
 # ------------------------------------------------------------------------------------
 # Reproducible for any number of workers; resumable
 # ------------------------------------------------------------------------------------
-def test_same_posterior_for_one_and_two_workers(tmp_path, observed):
-    f = _linear_file(tmp_path / "lg.toml", observed, generations=3, population=40)
+def test_same_posterior_in_process_on_two_workers_and_on_dask(tmp_path, observed):
+    """In this process, on a pool of 2 processes and on a local Dask cluster (127.0.0.1):
+    the same particles and predictive runs."""
+    f = _linear_file(tmp_path / "lg.toml", observed, generations=3, population=30)
     one = run_calibration(f, tmp_path / "one", workers=1, progress=False)
     two = run_calibration(f, tmp_path / "two", workers=2, progress=False)
-    assert len(one.particles) == 3 * 40
-    assert one.particles.equals(two.particles)
-    assert one.predictive.equals(two.predictive)
+    dask = run_calibration(f, tmp_path / "dask", workers=2, dask="local", progress=False)
+    assert len(one.particles) == 3 * 30
+    for other in (two, dask):
+        assert one.particles.equals(other.particles)
+        assert one.predictive.equals(other.predictive)
 
 
 def test_resume_continues_to_the_same_posterior(tmp_path, observed):
