@@ -247,7 +247,7 @@ n_schools = 4
 n_enterprises = 40
 cohort_size = 300
 n_districts = 2
-spinup_steps = 20
+spinup_steps = 12
 """
 TRUTH = {"hire_threshold": 0.4, "p_in_sector": 0.4, "track_bias": 1.2}
 RECOVERY_OUTCOMES = ("placement_rate", "local_retention_rate", "vocational_share",
@@ -272,7 +272,7 @@ def test_tiny_ecosim_recovers_known_parameters(tmp_path):
         txt += ["[[target]]", f'id = "{o}"', f'outcome = "{o}"', f"observed = {m:.6f}",
                 f"sd = {s:.6f}", 'source = "the model at known parameter values"']
     txt += [f"[priors.{k}]" for k in TRUTH]
-    txt += ["[abc]", "population_size = 30", "generations = 3", "predictive_draws = 8"]
+    txt += ["[abc]", "population_size = 24", "generations = 3", "predictive_draws = 8"]
     f = tmp_path / "recovery.toml"
     f.write_text("\n".join(txt) + "\n")
     assert main(["calibrate", str(f), "--out", str(tmp_path / "out"), "--workers", "2",

@@ -232,7 +232,7 @@ def _wait_for_new_part(proc: subprocess.Popen, out: Path, have: int, timeout: fl
 
 
 def test_resume_after_sigkill_and_ctrl_c(tmp_path: Path) -> None:
-    body = EXPERIMENT.replace("n = 12", "n = 40").replace("steps = 4", "steps = 6")
+    body = EXPERIMENT.replace("n = 12", "n = 24").replace("steps = 4", "steps = 6")
     exp = write_experiment(tmp_path, body)
     out = tmp_path / "killed"
 
@@ -245,7 +245,7 @@ def test_resume_after_sigkill_and_ctrl_c(tmp_path: Path) -> None:
     _, alive = psutil.wait_procs(helpers, timeout=15)
     assert not alive, f"orphans left by the killed sweep: {alive}"
     done_after_kill = len(SweepStore(out).finished())
-    assert 0 < done_after_kill < 80
+    assert 0 < done_after_kill < 48
     assert (out / ".lock").exists()  # left behind by the killed process
 
     proc = _sweep_cli(exp, out, "--resume")
@@ -256,7 +256,7 @@ def test_resume_after_sigkill_and_ctrl_c(tmp_path: Path) -> None:
     assert "--resume" in err
     assert not (out / ".lock").exists()
     done_after_int = len(SweepStore(out).finished())
-    assert done_after_kill < done_after_int < 80
+    assert done_after_kill < done_after_int < 48
 
     proc = _sweep_cli(exp, out, "--resume")
     _, err = proc.communicate(timeout=120)
@@ -265,12 +265,12 @@ def test_resume_after_sigkill_and_ctrl_c(tmp_path: Path) -> None:
     store = SweepStore(out)
     raw = pd.concat([pq.read_table(p, columns=["run_id"]).to_pandas() for p in _parts(out)])
     assert raw["run_id"].is_unique  # no run written twice
-    assert sorted(raw["run_id"]) == list(range(80))  # and none missing
+    assert sorted(raw["run_id"]) == list(range(48))  # and none missing
     sessions = store.read_metadata()["sessions"]
     assert [s["interrupted"] for s in sessions] == [True, False]  # the killed one left none
 
     ref = run_sweep(exp, tmp_path / "uninterrupted", workers=2, progress=False)
-    assert ref.ok == 80
+    assert ref.ok == 48
     pd.testing.assert_frame_equal(_stable(store.results()),
                                   _stable(SweepStore(tmp_path / "uninterrupted").results()))
     pd.testing.assert_frame_equal(store.series(),
