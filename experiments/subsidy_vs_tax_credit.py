@@ -42,29 +42,20 @@ from _common import (  # noqa: E402
 
 NAME = "subsidy_vs_tax_credit"
 FIRST, LAST = 10, 30  # evaluation window (semesters)
-# Why the results moved since 0.1 (model 0.2.0, issue 11); written from the printed tables.
+# Why the results moved since 0.2.0 (model 0.3.0, issue 12); written from the printed tables.
 WHY = [
-    "**The subsidy buys far fewer extra in-field graduates**: every final-semester "
-    "vocational student now does a compulsory placement (partner, platform or "
-    "self-found host), so a subsidy no longer creates internships that would not "
-    "exist (in 0.1 only students with a partner or platform place interned); it can "
-    "only move placements to partner enterprises, where mentoring is better and hiring "
-    "more likely. It is also paid only for placements at partners, so it costs less "
-    "(see the spending rows).",
-    "**Deadweight** is now a counterfactual from the paired runs (partner placements "
-    "at the no-instrument point / at the policy point), not 0.1's "
-    "`subsidy_deadweight_share` (subsidised interns at enterprises whose own expected "
-    "gain was positive without the subsidy), which was removed: the two numbers measure "
-    "different things. Most partner placements would happen without the subsidy, and "
-    "the share falls as the subsidy grows.",
-    "**Tax credit**: it costs more per rate point because its base changed (firm "
-    "economics on one basis: interns × (pay + mentoring) of certified enterprises, no "
-    "longer a credit on what they share); its effect on in-field graduates stays within "
-    "noise and it does not add partner placements (deadweight ≈ 1).",
-    "**Baseline**: in-field graduates are now the model's `in_field_graduates` (employed "
-    "in their programme's field, the official numerator) instead of 0.1's skill-matched "
-    "count, and participation is lower because cooperation is no longer kept alive by "
-    "churn (firm economics on one basis).",
+    "**The small subsidy no longer buys in-field graduates** (1,500 yuan: +283 [−60, "
+    "+626] → +14 [−157, +185] extra in-field graduates; per M yuan 22.6 [1.8, 45.5] → 1.1 "
+    "[−7.5, 10.1]): with the incumbent workforce, experienced workers (the unemployed and "
+    "job-to-job movers) compete with graduates for the same vacancies, so an extra "
+    "placement less often turns into an extra in-field hire. The large subsidy's effect "
+    "is unchanged (6,000 yuan: +197 → +182, 2.8 → 2.3 per M yuan); neither interval "
+    "excludes zero now.",
+    "**Spending on the tax credit rises** (0.3: 19.1 → 28.2 M yuan) because more "
+    "enterprises cooperate without any instrument (participation 0.058 → 0.064) and the "
+    "credit is paid to all cooperating enterprises; its effect stays ≈ 0.",
+    "**Deadweight is unchanged** (share of partner placements that happen anyway: 0.92 → "
+    "0.91 at 1,500 yuan, 0.66 → 0.62 at 6,000).",
 ]
 
 
