@@ -8,10 +8,14 @@ one replication, on the mid-size region of the other screenings) through
 **Decision rule.** A factor's influence on a target is its Morris μ* (mean absolute
 elementary effect over the whole factor range, in the outcome's unit) divided by the
 target's uncertainty sd from ``data/calibration_targets.toml``: how many standard
-deviations of the observed figure the factor can move the model's value. A constant
-with influence ≥ 1 on some calibration target is a *candidate to calibrate*; below 1
-on all of them it *stays fixed* (the targets cannot tell its values apart). The seed
-noise of μ* is reported beside (``noise.csv``).
+deviations of the observed figure the factor can move the model's value. For each
+calibration target, the constant with the largest influence on it is *calibrated* (one
+per target, so there are no more free parameters than targets and each is pinned by a
+target it dominates). A constant with influence < 1 on every target *stays fixed* (the
+targets cannot tell its values apart). The others are *identifiable, left at their
+defaults*: they move some target by more than its sd but are not the main lever of any;
+a larger calibration (more targets) could free them. Uncertainties stay scenario
+inputs. μ* carries seed noise (one replication per point).
 
     python experiments/morris_constants.py        # ECOSIM_WORKERS=2 to fix the pool size
 
@@ -47,10 +51,18 @@ def decision(res, targets) -> pd.DataFrame:
         row["most_on"] = fitted[infl.index(max(infl))].id
         rows.append(row)
     df = pd.DataFrame(rows).sort_values("max_influence", ascending=False)
-    df["decision"] = ["calibrate" if (v >= 1 and k == "calibration") else
-                      ("uncertainty: keep as a scenario input" if k == "uncertainty" else
-                       "fix at default") for v, k in zip(df["max_influence"], df["kind"],
-                                                        strict=True)]
+    consts = df[df["kind"] == "calibration"]
+    leaders = {consts.loc[consts[t.id].idxmax(), "factor"] for t in fitted}
+
+    def decide(factor: str, kind: str, v: float) -> str:
+        if kind == "uncertainty":
+            return "uncertainty: keep as a scenario input"
+        if factor in leaders:
+            return "calibrate"
+        return "identifiable, left at default" if v >= 1 else "fix at default"
+
+    df["decision"] = [decide(f, k, v) for f, k, v in
+                      zip(df["factor"], df["kind"], df["max_influence"], strict=True)]
     return df.reset_index(drop=True)
 
 
@@ -84,17 +96,24 @@ def main() -> None:
     for c in show.columns:
         if show[c].dtype.kind == "f":
             show[c] = show[c].map(lambda v: f"{v:.2f}")
-    n_cal = int((dec["decision"] == "calibrate").sum())
-    n_fix = int((dec["decision"] == "fix at default").sum())
+    n = dec["decision"].value_counts()
+    names = {d: ", ".join(f"`{f}`" for f in dec[dec["decision"] == d]["factor"])
+             for d in ("calibrate", "identifiable, left at default", "fix at default")}
     decided = [
         "## Decision", "",
-        f"**{n_cal} constants to calibrate** (influence ≥ 1 on some calibration target), "
-        f"**{n_fix} fixed at their defaults**; the uncertainties stay scenario inputs "
-        "(their values differ between regions and futures; calibrating one fixes it for "
-        "the baseline region only). The 25 most influential factors (all in "
-        "`decision.csv`):", "", md_table(show), "",
-        "Constants to calibrate: " + ", ".join(
-            f"`{f}`" for f in dec[dec["decision"] == "calibrate"]["factor"]) + ".", "",
+        f"**{n.get('calibrate', 0)} constants to calibrate** (for each calibration target, "
+        "the constant with the largest influence on it: the free parameters of "
+        "`experiments/calibrate_baseline.toml`): " + names["calibrate"] + ".", "",
+        f"**{n.get('fix at default', 0)} fixed at their defaults** (influence < 1 on every "
+        "target: the data cannot tell their values apart): " + names["fix at default"]
+        + ".", "",
+        f"**{n.get('identifiable, left at default', 0)} identifiable but left at their "
+        "defaults** (they move some target by more than its sd but lead none; a "
+        "calibration with more targets could free them): "
+        + names["identifiable, left at default"] + ".", "",
+        "The uncertainties stay scenario inputs (their values differ between regions and "
+        "futures; calibrating one would fix it for the baseline region only). The 25 most "
+        "influential factors (all in `decision.csv`):", "", md_table(show), "",
     ]
     publish(res, NAME, intro, decided)
 
