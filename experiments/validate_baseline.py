@@ -158,7 +158,8 @@ def _calibration_section() -> list[str]:
     lines = [
         "", "## Calibration and held-out targets (issue 13)", "",
         "The bands above check the default constants in-sample. Here the five "
-        "constants that were tuned by hand are fitted jointly by ABC-SMC "
+        "constants a Morris screening selects (one per target: "
+        "docs/results/morris_constants) are fitted jointly by ABC-SMC "
         "(`experiments/calibrate_baseline.toml`; docs/calibration.md) to the six "
         "calibration targets of `data/calibration_targets.toml`, and the calibrated model "
         "predicts the held-out targets it never saw. Posterior-predictive runs: "
