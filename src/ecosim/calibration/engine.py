@@ -265,7 +265,7 @@ class _Progress:
             label = "prior sample" if t < 0 else f"generation {t}"
             self.bar, self.t = tqdm(total=n, desc=label, unit="particle", leave=True,
                                     file=sys.stderr), t
-        self.bar.n = accepted
+        self.bar.update(accepted - self.bar.n)
         self.bar.set_postfix_str(f"{evaluated} evaluated", refresh=True)
 
     def close(self) -> None:
@@ -316,7 +316,11 @@ def run_calibration(spec: CalibrationSpec | str | Path, out: str | Path | None =
         with _quiet_pyabc(), _sigterm_as_interrupt():
             sampler = OrderedSampler(handle.executor if handle else None,
                                      handle.capacity if handle else 1, spec.seed, bar)
-            _run_abc(pyabc, spec, out, sampler)
+            try:
+                _run_abc(pyabc, spec, out, sampler)
+            finally:  # evaluations run, including those past a generation's last particle
+                state["evaluations_computed"] = (int(state.get("evaluations_computed", 0))
+                                                 + sampler.computed_)
             bar.close()
             if spec.predictive_draws and not (out / "predictive.parquet").is_file():
                 _predictive(spec, out, handle)

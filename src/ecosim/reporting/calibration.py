@@ -301,7 +301,12 @@ def report_markdown(res: CalibrationResult, summary: pd.DataFrame, pred: pd.Data
         "threshold: pyabc's median epsilon.", "",
         f"**Budget:** {len(gens)} generations, {n_eval:,} particle evaluations "
         f"({runs:,} model runs) in {st.get('runtime_s', 0) / 60:.1f} min over "
-        f"{st.get('sessions', 1)} session(s). Thresholds per generation: {eps}.", "",
+        f"{st.get('sessions', 1)} session(s)"
+        + (f"; {st['evaluations_computed']:,} evaluations computed in all (those past a "
+           "generation's last particle are discarded so the result does not depend on "
+           "the number of workers)" if st.get("evaluations_computed") else "")
+        + f", plus {len(res.predictive) if res.predictive is not None else 0} "
+        f"posterior-predictive evaluations. Thresholds per generation: {eps}.", "",
         "## Posterior (last generation, weighted)", "", _md(post_tab), "",
         "## Posterior predictive", "",
         f"{len(res.predictive) if res.predictive is not None else 0} parameter sets drawn "
