@@ -173,7 +173,9 @@ def _calibration_section() -> list[str]:
         *table("holdout"), "",
         "The held-out patterns over time of `data/calibration_targets.toml` (further "
         "study rising with the bachelor bridge, kept interns rising over a decade, "
-        "training bases growing) need policy timelines and are not yet compared.",
+        "training bases growing) are not yet compared: each needs an independent figure "
+        "for the policy input that drove it, which our sources do not give "
+        "(docs/calibration.md).",
     ]
     return lines
 
