@@ -176,15 +176,26 @@ def _text(path: Path, where: str, value: Any) -> str:
     return value
 
 
+def _choice(path: Path, where: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise _err(path, f"{where} = {value!r} is not allowed: expected one of "
+                         f"{', '.join(allowed)}")
+    return value
+
+
+def _known_fields(path: Path, where: str, raw: dict[str, Any], allowed: set[str]) -> None:
+    for key in raw:
+        if key not in allowed:
+            raise _err(path, f"{where}unknown field '{key}'{suggest(key, allowed)}; "
+                             f"allowed: {', '.join(sorted(allowed))}")
+
+
 def _target(path: Path, where: str, raw: Any, outputs: set[str] | None) -> Target:
     """One ``[[target]]`` table; ``outputs``: the allowed outcome names (None: any)."""
     if not isinstance(raw, dict):
         raise _err(path, f"{where} must be a table with id, outcome, observed, sd, source")
-    allowed = {"id", "outcome", "observed", "sd", "source", "statistic", "role", "note"}
-    for key in raw:
-        if key not in allowed:
-            raise _err(path, f"{where}: unknown field '{key}'"
-                             f"{suggest(key, allowed)}; allowed: {', '.join(sorted(allowed))}")
+    _known_fields(path, f"{where}: ", raw, {"id", "outcome", "observed", "sd", "source",
+                                            "statistic", "role", "note"})
     for key in ("id", "outcome", "observed", "sd", "source"):
         if key not in raw:
             raise _err(path, f"{where}: '{key}' is missing")
@@ -193,14 +204,9 @@ def _target(path: Path, where: str, raw: Any, outputs: set[str] | None) -> Targe
     if outputs is not None and outcome not in outputs:
         raise _err(path, f"{where} ({tid}) outcome = {outcome!r} is not a declared outcome"
                          f"{suggest(outcome, outputs)} (see 'ecosim outcomes')")
-    statistic = raw.get("statistic", "final_year")
-    if statistic not in STATISTICS:
-        raise _err(path, f"{where} ({tid}) statistic = {statistic!r} is not allowed: "
-                         f"expected one of {', '.join(STATISTICS)}")
-    role = raw.get("role", "calibrate")
-    if role not in TARGET_ROLES:
-        raise _err(path, f"{where} ({tid}) role = {role!r} is not allowed: expected one of "
-                         f"{', '.join(TARGET_ROLES)}")
+    statistic = _choice(path, f"{where} ({tid}) statistic", raw.get("statistic", "final_year"),
+                        STATISTICS)
+    role = _choice(path, f"{where} ({tid}) role", raw.get("role", "calibrate"), TARGET_ROLES)
     return Target(id=tid, outcome=outcome,
                   observed=_number(path, f"{where} ({tid}) observed", raw["observed"]),
                   sd=_number(path, f"{where} ({tid}) sd", raw["sd"], positive=True),
@@ -242,11 +248,7 @@ def _prior(path: Path, name: str, raw: Any, function_model: bool) -> Prior:
     where = f"[priors.{name}]"
     if not isinstance(raw, dict):
         raise _err(path, f"{where} must be a table (low, high, distribution, mean, sd)")
-    allowed = {"low", "high", "distribution", "mean", "sd"}
-    for key in raw:
-        if key not in allowed:
-            raise _err(path, f"{where}: unknown field '{key}'{suggest(key, allowed)}; "
-                             f"allowed: {', '.join(sorted(allowed))}")
+    _known_fields(path, f"{where}: ", raw, {"low", "high", "distribution", "mean", "sd"})
     integer = False
     if function_model:
         if "low" not in raw or "high" not in raw:
@@ -265,10 +267,8 @@ def _prior(path: Path, name: str, raw: Any, function_model: bool) -> Prior:
     if not dlow <= low < high <= dhigh:
         raise _err(path, f"{where} low = {low:g}, high = {high:g} are not allowed: expected "
                          f"low < high inside the declared range [{dlow:g}, {dhigh:g}]")
-    dist = raw.get("distribution", "uniform")
-    if dist not in PRIOR_KINDS:
-        raise _err(path, f"{where} distribution = {dist!r} is not allowed: expected one of "
-                         f"{', '.join(PRIOR_KINDS)}")
+    dist = _choice(path, f"{where} distribution", raw.get("distribution", "uniform"),
+                   PRIOR_KINDS)
     mean = sd = None
     if dist == "normal":
         mean = _number(path, f"{where} mean", raw.get("mean"))
@@ -336,11 +336,7 @@ def _abc_settings(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     raw = data.get("abc", {})
     if not isinstance(raw, dict):
         raise _err(path, "abc must be a table: [abc]")
-    allowed = set(ABC_KEYS) | {"min_epsilon"}
-    for key in raw:
-        if key not in allowed:
-            raise _err(path, f"[abc]: unknown field '{key}'{suggest(key, allowed)}; "
-                             f"allowed: {', '.join(sorted(allowed))}")
+    _known_fields(path, "[abc]: ", raw, set(ABC_KEYS) | {"min_epsilon"})
     out = {k: _int(path, f"[abc] {k}", raw.get(k, d), lo, hi)
            for k, (lo, hi, d) in ABC_KEYS.items()}
     eps = _number(path, "[abc] min_epsilon", raw.get("min_epsilon", 0.0))
@@ -359,10 +355,7 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
     """
     path = Path(path)
     data, raw = read_toml(path, CalibrationError, "calibration file")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise _err(path, f"unknown field '{key}'{suggest(key, TOP_KEYS)}; allowed: "
-                             f"{', '.join(sorted(TOP_KEYS))}")
+    _known_fields(path, "", data, TOP_KEYS)
     model = data.get("model")
     if model is not None:
         from ..sensitivity.models import resolve_model
