@@ -445,20 +445,27 @@ def _chart(title: str, values: list[dict], n_steps: int, mark: dict, y: dict,
     }
 
 
-def trends_spec(model: EcosystemModel) -> dict:
-    """Employment, in-field rate, participation, vacancy fill and curriculum alignment
-    over time (percent)."""
+def _percent_lines(model: EcosystemModel, title: str,
+                   series: list[tuple[str, str, str]]) -> dict:
+    """A line chart of shares over time in percent: ``series`` = (outcome, label,
+    colour)."""
     values, n = [], 0
-    for name, label, _ in _TRENDS:
+    for name, label, _ in series:
         y = _series(model, name)
         n = max(n, y.size)
         values += [{"semester": i, "series": label, "percent": _num(100 * v, 2)}
                    for i, v in enumerate(y)]
-    return _chart("Talent supply over time", values, n,
+    return _chart(title, values, n,
                   {"type": "line", "strokeWidth": 3.5, "point": {"size": 30}},
                   {"field": "percent", "type": "quantitative", "title": "percent",
                    "scale": {"domain": [0, 100]}},
-                  "series", [t[1] for t in _TRENDS], [t[2] for t in _TRENDS])
+                  "series", [t[1] for t in series], [t[2] for t in series])
+
+
+def trends_spec(model: EcosystemModel) -> dict:
+    """Employment, in-field rate, participation, vacancy fill and curriculum alignment
+    over time (percent)."""
+    return _percent_lines(model, "Talent supply over time", _TRENDS)
 
 
 def spending_spec(model: EcosystemModel) -> dict:
@@ -568,17 +575,7 @@ def poaching_spec(model: EcosystemModel) -> dict:
     """Who trains, who poaches over time (percent): training and poaching-only
     enterprises, the share of hires hired away from another employer, and how many of
     the workers an enterprise trained stay with it."""
-    values, n = [], 0
-    for name, label, _ in _POACHING:
-        y = _series(model, name)
-        n = max(n, y.size)
-        values += [{"semester": i, "series": label, "percent": _num(100 * v, 2)}
-                   for i, v in enumerate(y)]
-    return _chart("Who trains, who poaches", values, n,
-                  {"type": "line", "strokeWidth": 3.5, "point": {"size": 30}},
-                  {"field": "percent", "type": "quantitative", "title": "percent",
-                   "scale": {"domain": [0, 100]}},
-                  "series", [t[1] for t in _POACHING], [t[2] for t in _POACHING])
+    return _percent_lines(model, "Who trains, who poaches", _POACHING)
 
 
 FIGURES: dict[str, Callable[[EcosystemModel], bytes]] = {"network": network_png}
