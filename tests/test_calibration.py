@@ -308,3 +308,16 @@ def test_a_failing_model_ends_in_one_line_and_keeps_the_folder(tmp_path, observe
     assert "\n" not in str(e.value)
     state = (tmp_path / "out" / "calibration.json").read_text()
     assert '"status": "failed"' in state and "Traceback" in state
+
+
+def test_simulator_averages_replications_from_consecutive_seeds():
+    """A particle's outputs are the mean over its replications, seeds seed .. seed+R−1."""
+    from ecosim.calibration.engine import Simulator
+
+    sim = Simulator(base={}, steps=1, replications=3, outputs=("y1", "y3"),
+                    model="ecosim.testfunctions:linear_gaussian")
+    pars = {"a": 0.1, "b": 0.2, "c": -0.3}
+    got = sim.run(pars, seed=40)
+    runs = [linear_gaussian(**pars, seed=s) for s in (40, 41, 42)]
+    for o in ("y1", "y3"):
+        assert got[o] == pytest.approx(np.mean([r[o] for r in runs]), abs=1e-12)

@@ -94,9 +94,8 @@ class Simulator:
                                            series=False)
             rows.append([float(out.get(o, math.nan)) for o in self.outputs])
         arr = np.asarray(rows, dtype=float)
-        with np.errstate(all="ignore"), contextlib.suppress(RuntimeWarning):
-            ok = ~np.isnan(arr)
-            mean = np.where(ok.any(0), np.nansum(arr, 0) / np.maximum(ok.sum(0), 1), np.nan)
+        ok = ~np.isnan(arr)  # nanmean without its all-NaN warning
+        mean = np.where(ok.any(0), np.nansum(arr, 0) / np.maximum(ok.sum(0), 1), np.nan)
         return dict(zip(self.outputs, mean.tolist(), strict=True))
 
     def __call__(self, pars: dict[str, float]) -> dict[str, float]:
@@ -230,7 +229,6 @@ def _prepare(spec: CalibrationSpec, out: Path, resume: bool) -> dict[str, Any]:
     except OSError as e:
         raise CalibrationError(f"--out {out}: cannot create the folder: {e.strerror or e}"
                                ) from None
-    (out / DB_FILE).unlink(missing_ok=True)
     return fresh
 
 
