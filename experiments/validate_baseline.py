@@ -125,10 +125,16 @@ def _workforce_section() -> list[str]:
         "| the cooperation platform shifts it inward | unemployment with the platform "
         "minus the no-platform curve's at the same vacancy rate: "
         + ", ".join(f"{x:+.4f}" for x in gap) + f" | {mark[ok['inward']]} |",
-        "", "Where the last check fails, the platform moves the region *along* the curve "
-        "(lower unemployment, more vacancies, as more demand would) rather than shifting "
-        "it inward: its wider search places more graduates, and the experienced workers "
-        "it also helps move open as many vacancies as they fill.",
+        "",
+        ("The platform's wider search lowers unemployment and vacancies together at "
+         "every demand level: the curve shifts inward. This needs rounds of offers in "
+         "the experienced workers' market (model 0.3.1): with one round, as until "
+         "0.3.0, its extra offers crowded workers onto the best-paying firms and the "
+         "platform moved the region *along* the curve instead."
+         if ok["inward"] else
+         "Where the last check fails, the platform moves the region *along* the curve "
+         "(lower unemployment, more vacancies, as more demand would) rather than "
+         "shifting it inward."),
     ]
     return lines
 

@@ -1,4 +1,5 @@
-"""Vectorised helpers shared by processes: the logistic, group ranks, firm draws."""
+"""Vectorised helpers shared by processes: the logistic, group ranks, firm draws and the
+rounds of offers and acceptances of both labour markets."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from .state import Simulation
 
-__all__ = ["sigmoid", "group_rank", "draw_firms", "MAX_TICKETS"]
+__all__ = ["sigmoid", "group_rank", "draw_firms", "offer_rounds", "MAX_TICKETS"]
 
 #: Largest total integer weight :func:`draw_firms` expands into tickets (32 MB).
 MAX_TICKETS = 4_000_000
@@ -88,3 +89,39 @@ def draw_firms(model: Simulation, sector: np.ndarray, district: np.ndarray,
         pos = np.clip(np.searchsorted(cw, u, side="right") - 1, lo, hi - 1)
         out[r] = order[pos]
     return out
+
+
+def offer_rounds(seeker: np.ndarray, firm: np.ndarray, firm_key: np.ndarray,
+                 utility: np.ndarray, capacity: np.ndarray, n_seekers: int,
+                 rounds: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rounds of offers and acceptances over applications ``(seeker, firm)``.
+
+    Each round every firm offers its open places to its live applicants in the order of
+    ``firm_key`` (lowest first); each seeker accepts the offer of highest ``utility``;
+    an acceptance is final. Offers a seeker turned down free the place for the next
+    round, so a seeker with many applications does not block the others (ODD §7.11).
+
+    Returns:
+        ``(accepted, remaining)``: indices of the accepted applications, in the order
+        of the rounds, and each firm's places left.
+    """
+    hired = np.zeros(n_seekers, dtype=bool)
+    remaining = np.array(capacity, dtype=np.int64)
+    order, _ = group_rank(firm, firm_key)
+    accepted = []
+    for _ in range(rounds):
+        live = order[~hired[seeker[order]] & (remaining[firm[order]] > 0)]
+        if live.size == 0:
+            break
+        # Live applications keep the (firm, key) order: ranks need no new sort.
+        g = firm[live]
+        starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+        rank = np.arange(live.size) - np.repeat(starts, np.diff(np.r_[starts, live.size]))
+        offers = live[rank < remaining[g]]
+        o_order, o_rank = group_rank(seeker[offers], -utility[offers])
+        acc = offers[o_order[o_rank == 0]]
+        hired[seeker[acc]] = True
+        remaining -= np.bincount(firm[acc], minlength=remaining.size)
+        accepted.append(acc)
+    return (np.concatenate(accepted) if accepted else np.zeros(0, dtype=np.int64),
+            remaining)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..constants import Constant
 from ..population import Status
-from ..sampling import draw_firms, group_rank
+from ..sampling import draw_firms, offer_rounds
 from .learning import skill_fit_matrix
 from .workforce import hire_graduates
 
@@ -135,30 +135,12 @@ def _match(model: Simulation, seekers: np.ndarray, vac: np.ndarray) -> None:
     utility = (wage_norm[fsec] + 0.3 * (fsec == prog[who])
                + 0.2 * (f.district[firm] == pop.district[seekers[who]]) + 0.2 * is_host
                + rng.random(fit.size) * 0.1)
-    hired = np.zeros(n, dtype=bool)
-    remaining = vac.copy()
-    # Applications sorted once by (firm, best score first); each round keeps the live
-    # ones in that order, so ranks within a firm need no new sort. Only applications
-    # above the firm's threshold can lead to an offer: sort those.
     qualified = np.flatnonzero(score >= threshold)
-    order, _ = group_rank(firm[qualified], -score[qualified])
-    by_firm = qualified[order]
-    for _ in range(p.matching_rounds):
-        li = by_firm[~hired[who[by_firm]] & (remaining[firm[by_firm]] > 0)]
-        if li.size == 0:
-            break
-        g = firm[li]
-        starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-        rank = np.arange(li.size) - np.repeat(starts, np.diff(np.r_[starts, li.size]))
-        offers = li[rank < remaining[g]]
-        # Each seeker accepts the best offer.
-        o_order, o_rank = group_rank(who[offers], -utility[offers])
-        acc = offers[o_order[o_rank == 0]]
-        hired[who[acc]] = True
-        remaining -= np.bincount(firm[acc], minlength=remaining.size)
-        _book_hires(model, seekers[who[acc]], firm[acc], fsec[acc], prog[who[acc]],
-                    fit[acc], is_host[acc])
-    f.vacancies = remaining
+    acc, f.vacancies = offer_rounds(who[qualified], firm[qualified], -score[qualified],
+                                    utility[qualified], vac, n, p.matching_rounds)
+    acc = qualified[acc]
+    _book_hires(model, seekers[who[acc]], firm[acc], fsec[acc], prog[who[acc]],
+                fit[acc], is_host[acc])
 
 
 def _book_hires(model: Simulation, s: np.ndarray, fa: np.ndarray, fsec: np.ndarray,

@@ -21,11 +21,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CONSTANTS", "move_technology_and_demand", "yearly_hiring_need"]
 
 CONSTANTS: tuple[Constant, ...] = (
-    Constant("labour_demand_ratio", 0.95, 0.7, 1.5, "vacancies/graduate",
+    Constant("labour_demand_ratio", 1.02, 0.7, 1.5, "vacancies/graduate",
              "vacancies opened a year by workers leaving the region's labour market for "
              "good, per expected labour-market graduate (sizes enterprises' positions)",
-             "calibrated with the workforce (issue 12): ≥ 90% placement (facts.md, MOE "
-             "2019) and ≈ 5% unemployment in the skilled market"),
+             "calibrated by hand with the workforce (issue 12, 0.3.1): placement ≈ 0.965 "
+             "(MOE 2014-2022, data/calibration_targets.toml)"),
     Constant("expected_labour_market_share", 0.65, 0.4, 0.9, "share of a cohort",
              "expected share of a cohort that reaches the labour market; sizes each "
              "enterprise's yearly hiring need (which then grows with demand), not the supply",

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..constants import Constant
 from ..population import Status
-from ..sampling import draw_firms, group_rank
+from ..sampling import draw_firms, group_rank, offer_rounds
 from ..workers import GONE, UNEMPLOYED
 from .partnerships import SEMESTER_MONTHS
 
@@ -269,7 +269,8 @@ def _bernoulli_indices(rng: np.random.Generator, n: int, q: float) -> np.ndarray
 def _search(model: Simulation, vac: np.ndarray, book: dict[str, float],
             reserve: np.ndarray) -> np.ndarray:
     """Outside offers to employed workers and applications of the unemployed, accepted
-    if worth it; firms fill up to their vacancies less ``reserve`` in random order.
+    if worth it; firms fill up to their vacancies less ``reserve``, in rounds of offers
+    (best score first) and acceptances (best wage).
     Updates ``vac``; returns per enterprise the workers it trained who left it for
     another."""
     p, f, w, rng = model.p, model.firms, model.workers, model.rng
@@ -296,19 +297,18 @@ def _search(model: Simulation, vac: np.ndarray, book: dict[str, float],
         who, firm = who[ok], firm[ok]
         score = w.fit[who] + rng.normal(0, 0.05, who.size)
         ok = score >= p.hire_threshold + 0.1 * f.tech[firm]
-        who, firm = who[ok], firm[ok]
+        who, firm, score = who[ok], firm[ok], score[ok]
         offer = wage_offer(model, firm, w.fit[who], w.trainer[who])
         owed = payback_owed(model, who)
         employed = w.employer[who] >= 0
         horizon = SEMESTER_MONTHS * p.retention_horizon
         worth = offer > w.wage[who] * (1 + p.mobility_cost) + owed / horizon
-        ok = ~employed | worth
-        who, firm, offer = who[ok], firm[ok], offer[ok]
-        # Each worker takes the best offer; each firm fills its vacancies in random order.
-        order, rank = group_rank(who, -offer)
-        best = order[rank == 0]
-        order, rank = group_rank(firm[best], rng.random(best.size))
-        acc = best[order[rank < free[firm[best[order]]]]]
+        ok = np.flatnonzero(~employed | worth)
+        # Firms offer their free places best score first; each worker takes the best
+        # wage offered; rounds as in the graduates' market.
+        acc, _ = offer_rounds(who[ok], firm[ok], -score[ok], offer[ok], free, w.n,
+                              p.matching_rounds)
+        acc = ok[acc]
         _move(model, who[acc], firm[acc], offer[acc], vac, own_left, book)
     # The unemployed who found nothing search on; long-term ones leave the region.
     still = unemp_idx[w.employer[unemp_idx] == UNEMPLOYED]
