@@ -248,6 +248,11 @@ n_enterprises = 40
 cohort_size = 300
 n_districts = 2
 spinup_steps = 12
+[calibration]
+# A slack market, where placement depends on the hiring threshold. At the default
+# (1.02, since 0.3.1) placement saturates for any threshold below the true 0.4 and the
+# placement target cannot narrow the threshold from below at this tiny scale.
+labour_demand_ratio = 0.95
 """
 TRUTH = {"hire_threshold": 0.4, "p_in_sector": 0.4, "track_bias": 1.2}
 RECOVERY_OUTCOMES = ("placement_rate", "local_retention_rate", "vocational_share",
