@@ -31,8 +31,8 @@ from typing import Any
 
 from ..errors import OutputError
 
-__all__ = ["OutputError", "check_out", "check_replaceable", "describe", "writing", "write_atomic",
-           "save_figure", "staged_dir"]
+__all__ = ["OutputError", "check_out", "check_replaceable", "describe", "short_path",
+           "writing", "write_atomic", "save_figure", "staged_dir"]
 
 _WHY = {
     errno.ENOSPC: "no space left on the device",
@@ -54,11 +54,11 @@ _WHY = {
 def describe(e: OSError) -> str:
     """What an ``OSError`` means, in a few words (and the file it concerns)."""
     why = _WHY.get(e.errno or 0) or e.strerror or str(e) or type(e).__name__
-    where = f" ({_short(e.filename)})" if e.filename else ""
+    where = f" ({short_path(e.filename)})" if e.filename else ""
     return f"{why}{where}"
 
 
-def _short(path: Any, width: int = 100) -> str:
+def short_path(path: Any, width: int = 100) -> str:
     """A path for a one-line message: over-long ones are cut in the middle."""
     text = os.fsdecode(path) if isinstance(path, bytes) else str(path)
     if len(text) <= width:
@@ -67,7 +67,7 @@ def _short(path: Any, width: int = 100) -> str:
 
 
 def _error(path: Path | str, what: str, why: str, hint: str = "") -> OutputError:
-    label = f"{what} {_short(path)}" if what else _short(path)
+    label = f"{what} {short_path(path)}" if what else short_path(path)
     return OutputError(f"{label}: {why}" + (f"; {hint}" if hint else ""))
 
 

@@ -33,10 +33,10 @@ __all__ = ["compare", "write_comparison", "plot_timeseries", "plot_differences",
            "plot_horizons", "horizon_effects", "counterfactual_summary", "report_markdown",
            "PALETTE"]
 
-# Okabe–Ito, with the pale yellow last (hard to see as a line on white).
 # A file every comparison folder holds: only such a folder is replaced by a new one.
 COMPARE_MARKER = "table.parquet"
 
+# Okabe–Ito, with the pale yellow last (hard to see as a line on white).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000",
            "#F0E442"]
 
