@@ -12,7 +12,8 @@ Hierarchy::
     ├── ScenarioError         a scenario file or override that cannot be used
     │   ├── ExperimentError   an experiment file that cannot be used
     │   ├── SensitivityError  a sensitivity analysis that cannot be run as asked
-    │   └── SweepDirError     a sweep directory that cannot be used as asked
+    │   ├── SweepDirError     a sweep directory that cannot be used as asked
+    │   └── OutputError       an output folder or file that cannot be written
     └── HostError             a host that would expose the demo beyond this computer
     Exception
     └── CliError              any other command-line error, reported on one line
@@ -26,6 +27,7 @@ __all__ = [
     "ExperimentError",
     "SensitivityError",
     "SweepDirError",
+    "OutputError",
     "HostError",
     "CliError",
     "CalibrationError",
@@ -54,6 +56,11 @@ class CalibrationError(ScenarioError):
 
 class SweepDirError(ScenarioError):
     """A sweep directory that cannot be used as asked; the message is one line."""
+
+
+class OutputError(ScenarioError):
+    """An output folder or file that cannot be written (bad name, no permission, disk
+    full); the message is one line naming the path and what is wrong."""
 
 
 class HostError(ValueError):

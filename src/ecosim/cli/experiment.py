@@ -25,6 +25,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """``ecosim compare``: replications, CIs, differences, figures, report."""
     import pandas as pd
 
+    from ..experiments.output import check_out
     from ..experiments.scenario import parse_set
     from ..reporting.comparison import compare
 
@@ -32,8 +33,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     outcomes = None
     if args.outcomes:
         outcomes = [o.strip() for o in args.outcomes.split(",") if o.strip()]
-    if args.out:
-        out = Path(args.out)
+    if args.out is not None:
+        out = check_out(args.out)  # ("" is refused, not the default)
     else:
         stems = [Path(s).stem for s in args.scenarios]
         out = Path("results") / "compare" / "_vs_".join(stems)[:120]
@@ -79,13 +80,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``ecosim sweep``: run or resume a durable sweep."""
     from ..experiments.design import load_experiment
+    from ..experiments.output import check_out
     from ..experiments.sweep import run_sweep, sweep_dir
 
     exp = load_experiment(args.experiment)
     if args.dask and args.dask != "local" and args.workers:
         raise ScenarioError(f"--workers {args.workers} cannot size a remote Dask cluster "
                             f"({args.dask}); drop --workers or use --dask local")
-    out = Path(args.out) if args.out else sweep_dir(exp)
+    out = check_out(args.out if args.out is not None else sweep_dir(exp))
     n_points, n_runs = exp.n_points(), exp.n_runs()
     print(f"experiment '{exp.name}': {exp.method} design, {n_points} points × "
           f"{exp.replications} replications = {n_runs} runs of {exp.steps} steps on "

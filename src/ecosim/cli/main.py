@@ -31,19 +31,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ..experiments.runner import run_scenario, summary_table
+    from ..experiments.output import check_replaceable, staged_dir
+    from ..experiments.runner import RUN_MARKER, simulate, summary_table, write_run
     from ..reporting.plots import plot_run
 
     scenario = apply_overrides(load_scenario(args.scenario), args.set)
-    out = Path(args.out) if args.out else Path("results") / scenario.name
-    if out.exists() and not out.is_dir():
-        raise CliError(f"--out {out}: exists and is not a folder; choose a folder")
-    try:
-        res = run_scenario(scenario, out, seed=args.seed, steps=args.steps)
+    out = check_replaceable(args.out if args.out is not None  # before running
+                            else Path("results") / scenario.name, RUN_MARKER)
+    res = simulate(scenario, seed=args.seed, steps=args.steps,
+                   progress=sys.stderr.isatty())
+    with staged_dir(out, RUN_MARKER) as stage:  # the old result stays until all is written
+        write_run(res, stage)
         if not args.no_plots:
-            plot_run(res, out / "plots")
-    except OSError as e:
-        raise CliError(f"--out {out}: cannot write results: {e.strerror or e}") from None
+            plot_run(res, stage / "plots")
     s = res.summary
     print(f"scenario {s['scenario']} (hash {s['scenario_hash']}), seed {s['seed']}, "
           f"{s['steps']} steps in {s['runtime_seconds']:.2f} s (incl. a spin-up of "

@@ -24,7 +24,11 @@ from ..simulation.model import EcosystemModel
 from .scenario import Scenario
 from .store import write_atomic
 
-__all__ = ["RunResult", "simulate", "run_scenario", "final_year_summary", "write_atomic"]
+__all__ = ["RunResult", "simulate", "run_scenario", "write_run", "final_year_summary",
+           "write_atomic", "RUN_MARKER"]
+
+# The file every run folder holds: only such a folder is replaced by a new run.
+RUN_MARKER = "summary.json"
 
 
 @dataclass
@@ -120,13 +124,22 @@ def run_scenario(scenario: Scenario, out: str | Path, seed: int | None = None,
     if progress is None:
         progress = sys.stderr.isatty()
     res = simulate(scenario, seed=seed, steps=steps, progress=progress)
-    out = Path(out)
-    write_atomic(out / "outcomes.parquet", lambda p: res.outcomes.to_parquet(p, index=False))
-    write_atomic(out / "outcomes.csv", lambda p: res.outcomes.to_csv(p, index=False))
-    write_atomic(out / "sectors.parquet", lambda p: res.sectors.to_parquet(p, index=False))
-    write_atomic(out / "summary.json",
-                 lambda p: Path(p).write_text(json.dumps(res.summary, indent=2, default=float)))
+    write_run(res, out)
     return res
+
+
+def write_run(res: RunResult, out: str | Path) -> list[Path]:
+    """Write a run's ``outcomes.parquet``, ``outcomes.csv``, ``sectors.parquet`` and
+    ``summary.json`` (:data:`RUN_MARKER`) to ``out``, each file atomically."""
+    out = Path(out)
+    files = [out / "outcomes.parquet", out / "outcomes.csv", out / "sectors.parquet",
+             out / RUN_MARKER]
+    write_atomic(files[0], lambda p: res.outcomes.to_parquet(p, index=False))
+    write_atomic(files[1], lambda p: res.outcomes.to_csv(p, index=False))
+    write_atomic(files[2], lambda p: res.sectors.to_parquet(p, index=False))
+    write_atomic(files[3],
+                 lambda p: Path(p).write_text(json.dumps(res.summary, indent=2, default=float)))
+    return files
 
 
 def summary_table(summary: dict[str, Any]) -> str:

@@ -51,12 +51,14 @@ from typing import Any
 from ..errors import ParameterError, ScenarioError
 from ..params import PARAMETERS, coerce_value, suggest
 from ..simulation.interventions import PolicyWindow, check_overlaps, make_window
+from .output import describe, short_path
 
 __all__ = [
     "Scenario",
     "ScenarioError",
     "load_scenario",
     "find_scenario",
+    "check_name",
     "scenario_dirs",
     "list_scenarios",
     "apply_overrides",
@@ -144,14 +146,16 @@ def scenario_dirs() -> list[Path]:
 def find_scenario(name_or_path: str | Path) -> Path:
     """Resolve a scenario given as a path or a shipped name (``baseline``)."""
     p = Path(name_or_path)
-    if p.is_file():
-        return p
-    tried = [p]
-    for d in scenario_dirs():
-        for cand in (d / p.name, d / f"{p.name}.toml"):
-            tried.append(cand)
-            if cand.is_file():
-                return cand
+    try:
+        if p.is_file():
+            return p
+        for d in scenario_dirs():
+            for cand in (d / p.name, d / f"{p.name}.toml"):
+                if cand.is_file():
+                    return cand
+    except OSError as e:  # e.g. a name longer than the file system allows
+        raise ScenarioError(f"scenario {short_path(name_or_path)}: cannot be read: "
+                            f"{describe(e)}") from None
     names = [s.stem for d in scenario_dirs() for s in d.glob("*.toml")]
     raise ScenarioError(
         f"scenario file not found: {name_or_path}{suggest(p.stem, names)}; "
@@ -210,6 +214,22 @@ def _check_value(path: Path, section: str, key: str, value: Any) -> Any:
         raise ScenarioError(f"{where}{e}") from None
 
 
+_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
+NAME_RULE = ("a simple name of at most 100 letters, digits, '_', '-' and '.' (not first), "
+             "e.g. \"my_subsidy\"; it names the output folder results/<name>")
+
+
+def check_name(path: Path | str, name: str) -> str:
+    """Check a scenario ``name``: it becomes a folder name, so no separators, no ``..``.
+
+    Raises:
+        ScenarioError: one line naming the file, the field, the value and the rule.
+    """
+    if not _NAME.fullmatch(name):
+        raise ScenarioError(f"{path}: name = {name!r} is not allowed: expected {NAME_RULE}")
+    return name
+
+
 def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     """Read a file and the files it extends; return merged raw settings."""
     path = path.resolve()
@@ -232,14 +252,22 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         if not isinstance(parent, str):
             raise ScenarioError(f"{path}: extends = {parent!r} must be a file name (string)")
         ppath = (path.parent / parent)
-        if not ppath.is_file():
+        try:
+            found = ppath.is_file()
+        except OSError as e:
+            raise ScenarioError(f"{path}: extends = {short_path(parent)!r}: cannot be read: "
+                                f"{describe(e)}") from None
+        if not found:
             raise ScenarioError(f"{path}: extends = {parent!r}: file not found ({ppath})")
         merged = _load_chain(ppath, (*seen, path))
+        merged.pop("name", None)  # never inherited: a file without a name has its stem
     for key in ("name", "description"):
         if key in data:
             if not isinstance(data[key], str):
                 raise ScenarioError(f"{path}: {key} = {data[key]!r} must be a string")
             merged[key] = data[key]
+    if "name" in data:
+        check_name(path, data["name"])
     if "steps" in data:
         merged["steps"] = _check_int(path, "steps", data["steps"], 1, MAX_STEPS)
     if "seed" in data:

@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +45,7 @@ import pyarrow.parquet as pq
 from ..errors import SweepDirError
 from ..params import OUTCOMES
 from .horizons import check_horizons, horizon_column, horizon_values
+from .output import write_atomic
 
 __all__ = ["SweepStore", "SweepDirError", "write_atomic", "STATUS_OK", "STATUS_FAILED",
            "STATUS_PENDING", "load_results"]
@@ -55,26 +55,6 @@ STATUS_FAILED = "failed"
 STATUS_PENDING = "pending"
 RUNS_DIR = "parts"
 SERIES_DIR = "series"
-
-
-def write_atomic(path: Path, write: Any) -> None:
-    """Write a file through a temporary file and a rename; readable like a normal file.
-
-    (``tempfile.mkstemp`` makes files private to their owner; results are meant to be
-    shared, so the usual permissions under the current umask are restored.)
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _seq(p: Path) -> int:

@@ -61,6 +61,7 @@ from .design import (
     sample_design,
 )
 from .horizons import policy_start_year
+from .output import check_out, writing
 from .runner import final_year_summary, versions
 from .store import (
     STATUS_FAILED,
@@ -728,17 +729,19 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     _check_picklable(run_fn)
-    store = SweepStore(out if out is not None else sweep_dir(exp))
+    store = SweepStore(check_out(out if out is not None else sweep_dir(exp)))
     started = datetime.now(UTC).isoformat(timespec="seconds")
     draws = _posterior_draws(store, exp, posterior)
-    plan, meta = _prepare_dir(store, exp, resume, started)
-    draws = _posterior_draws(store, exp, posterior, meta)
-    store.acquire_lock()
+    with writing(store.path):
+        plan, meta = _prepare_dir(store, exp, resume, started)
+        draws = _posterior_draws(store, exp, posterior, meta)
+        store.acquire_lock()
     t0 = time.perf_counter()
     handle: ExecutorHandle | None = None
     writer = None
     interrupted = False
     ran = skipped = 0
+    stopped: OSError | None = None
     try:
         store.clean_partial_files()
         writer = _Writer(store, exp, plan, flush_seconds, flush_runs)
@@ -754,9 +757,16 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
                                         run_fn, progress, skipped, len(plan), exp.name)
     except KeyboardInterrupt:
         interrupted = True
+    except OSError as e:  # e.g. the disk is full: the parts written are kept
+        stopped = e
     finally:
         elapsed, (ok, failed, pending) = _end_session(store, meta, writer, handle, t0, {
             "started": started, "ran": ran, "skipped": skipped, "interrupted": interrupted})
+    if stopped is not None:
+        with writing(store.path, "sweep", f"the {ok + failed} finished runs are kept; free "
+                     "some space (or fix the folder) and run the same command again with "
+                     "--resume"):
+            raise stopped
     return SweepReport(store.path, len(plan), ok, failed, pending, ran, skipped, elapsed,
                        handle.description if handle else "", interrupted, started)
 

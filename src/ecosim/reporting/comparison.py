@@ -25,13 +25,16 @@ import numpy as np
 import pandas as pd
 
 from ..experiments.compare import Comparison, fmt_ci, run_comparison, timeseries_band
+from ..experiments.output import check_replaceable, save_figure, staged_dir, write_atomic
 from ..experiments.scenario import Scenario
-from ..experiments.store import write_atomic
 from ..params import OUTCOMES
 
 __all__ = ["compare", "write_comparison", "plot_timeseries", "plot_differences",
            "plot_horizons", "horizon_effects", "counterfactual_summary", "report_markdown",
            "PALETTE"]
+
+# A file every comparison folder holds: only such a folder is replaced by a new one.
+COMPARE_MARKER = "table.parquet"
 
 # Okabe–Ito, with the pale yellow last (hard to see as a line on white).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000",
@@ -74,6 +77,8 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 10, 
     Raises:
         ScenarioError: bad scenario, outcome or setting (one line).
     """
+    if out is not None:
+        check_replaceable(out, COMPARE_MARKER)  # before the runs, not after
     result = run_comparison(scenarios, replications=replications, seed=seed, steps=steps,
                             outcomes=outcomes, overrides=overrides, workers=workers,
                             executor=executor, level=level, progress=progress,
@@ -84,24 +89,32 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 10, 
 
 
 def write_comparison(cmp: Comparison, out: str | Path, plots: bool = True) -> list[Path]:
-    """Write tidy files, figures and ``report.md`` into ``out``; return the paths."""
+    """Write tidy files, figures and ``report.md`` into ``out``; return the paths.
+
+    The folder is written whole in a hidden sibling and swapped in only once complete
+    (:func:`~ecosim.experiments.output.staged_dir`): a failed write leaves a previous
+    comparison in ``out`` as it was.
+
+    Raises:
+        OutputError: ``out`` cannot be written (one line naming it).
+    """
     out = Path(out)
-    files = cmp.write_data(out)
-    figs: dict[str, str] = {}
-    if plots:
-        (out / "figures").mkdir(exist_ok=True)
-        files.append(plot_timeseries(cmp, out / "figures" / "timeseries.png"))
-        figs["timeseries"] = "figures/timeseries.png"
-        if len(cmp.scenarios) > 1:
-            files.append(plot_differences(cmp, out / "figures" / "differences.png"))
-            figs["differences"] = "figures/differences.png"
-            if len(cmp.horizons):
-                files.append(plot_horizons(cmp, out / "figures" / "horizons.png"))
-                figs["horizons"] = "figures/horizons.png"
-    text = report_markdown(cmp, figs)
-    write_atomic(out / "report.md", lambda p: Path(p).write_text(text, encoding="utf-8"))
-    files.append(out / "report.md")
-    return files
+    with staged_dir(out, COMPARE_MARKER) as stage:
+        files = cmp.write_data(stage)
+        figs: dict[str, str] = {}
+        if plots:
+            files.append(plot_timeseries(cmp, stage / "figures" / "timeseries.png"))
+            figs["timeseries"] = "figures/timeseries.png"
+            if len(cmp.scenarios) > 1:
+                files.append(plot_differences(cmp, stage / "figures" / "differences.png"))
+                figs["differences"] = "figures/differences.png"
+                if len(cmp.horizons):
+                    files.append(plot_horizons(cmp, stage / "figures" / "horizons.png"))
+                    figs["horizons"] = "figures/horizons.png"
+        text = report_markdown(cmp, figs)
+        write_atomic(stage / "report.md", lambda p: Path(p).write_text(text, encoding="utf-8"))
+        files.append(stage / "report.md")
+    return [out / f.relative_to(stage) for f in files]
 
 
 def _big_numbers() -> Any:
@@ -120,14 +133,8 @@ def _big_numbers() -> Any:
 
 
 def _save_figure(fig: Any, path: str | Path) -> Path:
-    """Write a figure of this module (creating its folder) and release it."""
-    import matplotlib.pyplot as plt
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    """Write a figure of this module atomically (creating its folder) and release it."""
+    return save_figure(fig, path, dpi=130)
 
 
 def plot_timeseries(cmp: Comparison, path: str | Path) -> Path:

@@ -13,6 +13,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from ..experiments.output import save_figure  # noqa: E402
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..experiments.runner import RunResult
 
@@ -28,8 +30,7 @@ KEY_SHARES = ["employment_rate", "placement_rate", "in_field_rate", "vacancy_fil
 
 def _save(fig, path: Path) -> None:
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)
 
 
 def plot_run(res: RunResult, folder: str | Path) -> list[Path]:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..experiments.output import save_figure
 from ..sensitivity.result import SAResult
 
 __all__ = ["plot_sensitivity"]
@@ -34,16 +35,12 @@ def plot_sensitivity(out: Path, res: SAResult) -> list[Path]:
         order = list(res.ranking(o)["factor"])[::-1]
         fig, name = draw(plt, o, df, order, level)
         fig.tight_layout()
-        fig.savefig(fig_dir / name, dpi=110)
-        plt.close(fig)
-        written.append(fig_dir / name)
+        written.append(save_figure(fig, fig_dir / name, dpi=110))
     cv = res.convergence
     for o in cv["outcome"].unique() if len(cv) else []:
         fig = _convergence(plt, o, cv[cv["outcome"] == o], level)
         fig.tight_layout()
-        fig.savefig(fig_dir / f"convergence_{o}.png", dpi=110)
-        plt.close(fig)
-        written.append(fig_dir / f"convergence_{o}.png")
+        written.append(save_figure(fig, fig_dir / f"convergence_{o}.png", dpi=110))
     return written
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..experiments.design import Experiment
-from ..sensitivity.pipeline import analyse_directory, run_sensitivity
+from ..experiments.output import writing
+from ..sensitivity.pipeline import RESUME_HINT, analyse_directory, run_sensitivity
 from ..sensitivity.result import SAResult
 from .sa_report import write_report
 
@@ -63,7 +64,8 @@ def sensitivity_analysis(experiment: str | Path | Experiment, out: str | Path | 
                           convergence_steps=convergence_steps, max_runs=max_runs,
                           flush_seconds=flush_seconds)
     if res.complete:
-        write_report(res, plots)
+        with writing(res.path, hint=RESUME_HINT):
+            write_report(res, plots)
     return res
 
 
@@ -93,5 +95,6 @@ def analyse_sweep(path: str | Path, out: str | Path | None = None, *,
     res = analyse_directory(path, out, method=method, outcomes=outcomes,
                             num_resamples=num_resamples, conf_level=conf_level, seed=seed,
                             convergence_steps=convergence_steps)
-    write_report(res, plots)
+    with writing(res.path):
+        write_report(res, plots)
     return res

@@ -49,6 +49,7 @@ import pandas as pd
 
 from ..errors import SensitivityError
 from ..experiments.design import Experiment
+from ..experiments.output import check_out, writing
 from ..experiments.store import SweepStore, write_atomic
 from ..experiments.sweep import execute_run, run_sweep
 from ..params import PARAMETERS
@@ -57,9 +58,12 @@ from .loading import check_sa_method, load_sa_experiment
 from .models import FunctionExperiment, FunctionRun, is_deterministic, model_hash
 from .result import CONVERGENCE_COLUMNS, INDEX_COLUMNS, SAResult
 
-__all__ = ["RUNS_DIR", "run_sensitivity", "analyse_directory", "locate", "finish"]
+__all__ = ["RUNS_DIR", "RESUME_HINT", "run_sensitivity", "analyse_directory", "locate", "finish"]
 
 RUNS_DIR = "runs"
+# What to do when the tables or figures cannot be written (e.g. the disk is full).
+RESUME_HINT = ("the runs are kept; free some space and run the same command again with "
+               "--resume (or analyse them with ecosim sensitivity --analyse DIR)")
 
 
 def run_sensitivity(experiment: str | Path | Experiment, out: str | Path | None = None,
@@ -85,9 +89,10 @@ def run_sensitivity(experiment: str | Path | Experiment, out: str | Path | None 
     """
     exp = _experiment(experiment, model)
     fn_model = getattr(exp, "model", "") or None
-    out = Path(out) if out is not None else Path("results") / "sensitivity" / exp.name
+    out = check_out(out if out is not None else Path("results") / "sensitivity" / exp.name)
     sa_json = out / "sa.json"
-    model_hash_ = _prepare_out(exp, out, resume, fn_model)
+    with writing(out):
+        model_hash_ = _prepare_out(exp, out, resume, fn_model)
     run_fn = FunctionRun(fn_model) if fn_model else execute_run
     rep = run_sweep(exp, out / RUNS_DIR, workers=workers, dask=dask, executor=executor,
                     resume=resume, retry_failed=retry_failed, progress=progress,
@@ -99,7 +104,8 @@ def run_sensitivity(experiment: str | Path | Experiment, out: str | Path | None 
     if rep.pending:
         meta["state"] = "runs pending"
         text = json.dumps(meta, indent=2, default=str)
-        write_atomic(sa_json, lambda p: Path(p).write_text(text, encoding="utf-8"))
+        with writing(out, hint=RESUME_HINT):
+            write_atomic(sa_json, lambda p: Path(p).write_text(text, encoding="utf-8"))
         return SAResult(pd.DataFrame(columns=INDEX_COLUMNS),
                         pd.DataFrame(columns=CONVERGENCE_COLUMNS),
                         pd.DataFrame(), [f"{rep.pending} of {rep.n_runs} runs pending: resume "
@@ -133,8 +139,6 @@ def _prepare_out(exp: Experiment, out: Path, resume: bool, fn_model: str | None
     Returns:
         The hash of the function model's source (``None`` for ecosim).
     """
-    if out.exists() and not out.is_dir():
-        raise SensitivityError(f"--out {out}: exists and is not a folder; choose a folder")
     sa_json = out / "sa.json"
     prev = json.loads(sa_json.read_text()) if sa_json.is_file() else None
     if prev is not None and not resume:
@@ -242,7 +246,8 @@ def finish(indices: pd.DataFrame, conv: pd.DataFrame, noise: pd.DataFrame,
     kinds = {f: _kind(f, function_model) for f in meta.get("factors", [])}
     res = SAResult(indices, conv, noise, warnings, meta, out, True, kinds)
     if out is not None:
-        _write_tables(out, res)
+        with writing(out, hint=RESUME_HINT):
+            _write_tables(out, res)
     return res
 
 
