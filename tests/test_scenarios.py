@@ -126,7 +126,7 @@ def test_extends_inherits_and_overrides(tmp_path: Path) -> None:
     assert child.params == {"internship_subsidy": 2500.0, "ip_protection": 0.7,
                             "n_schools": 5, "goal_alignment": 0.9}
     gc = load_scenario(tmp_path / "grandchild.toml")
-    assert gc.name == "child" and gc.steps == 3
+    assert gc.name == "grandchild" and gc.steps == 3  # a name is never inherited
     assert gc.params == {**child.params, "n_enterprises": 40}
 
 

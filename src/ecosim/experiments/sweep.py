@@ -753,8 +753,7 @@ def run_sweep(experiment: Experiment | str | Path, out: str | Path | None = None
             progress = sys.stderr.isatty()
         with _sigterm_as_interrupt():
             ran, interrupted = _execute(handle, _tasks(exp, plan, todo, draws), len(todo),
-                                        writer,
-                                        run_fn, progress, skipped, len(plan), exp.name)
+                                        writer, run_fn, progress, skipped, len(plan), exp.name)
     except KeyboardInterrupt:
         interrupted = True
     except OSError as e:  # e.g. the disk is full: the parts written are kept

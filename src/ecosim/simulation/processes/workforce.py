@@ -100,7 +100,8 @@ def payback_owed(model: Simulation, idx: np.ndarray) -> np.ndarray:
     if period <= 0:
         return np.zeros(idx.size)
     own = w.trainer[idx] == w.employer[idx]
-    left = np.clip(1.0 - (model.steps - w.hired_step[idx]) / period, 0.0, 1.0)
+    with np.errstate(over="ignore"):  # a tiny period gives -inf, clipped to 0
+        left = np.clip(1.0 - (model.steps - w.hired_step[idx]) / period, 0.0, 1.0)
     return np.where(own, training_cost(model, np.maximum(w.employer[idx], 0)) * left, 0.0)
 
 
