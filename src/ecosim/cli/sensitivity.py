@@ -68,7 +68,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             raise SensitivityError("give either EXPERIMENT.toml (run and analyse) or "
                                    "--analyse DIR (analyse existing runs), not both")
         for flag in ("model", "allow_model", "workers", "dask"):
-            if getattr(args, flag):
+            if getattr(args, flag, None):
                 raise SensitivityError(f"--{flag.replace('_', '-')} runs a model; --analyse "
                                        "only analyses existing runs (it imports nothing)")
         res = analyse_sweep(args.analyse, args.out, method=args.method, **common)
@@ -83,7 +83,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.dask and args.dask != "local" and args.workers:
         raise SensitivityError(f"--workers {args.workers} cannot size a remote Dask cluster "
                                f"({args.dask}); drop --workers or use --dask local")
-    exp = load_sa_experiment(args.experiment, args.model, allow_model=args.allow_model,
+    exp = load_sa_experiment(args.experiment, args.model,
+                             allow_model=getattr(args, "allow_model", False),
                              import_model=not args.dry_run)  # a dry run imports no model
     what = f"model {exp.model}" if isinstance(exp, FunctionExperiment) else (
         f"scenario '{exp.scenario.name}', {exp.steps} steps")

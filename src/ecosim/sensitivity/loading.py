@@ -100,8 +100,7 @@ def _load_function_experiment(path: Path, data: dict[str, Any], raw: bytes,
                               model: str, allow: bool, import_model: bool
                               ) -> FunctionExperiment:
     _check_function_keys(path, data)
-    if import_model:
-        check_model_allowed(path, model, allow)
+    check_model_allowed(path, model, allow or not import_model)  # (the format at least)
     # a dry run imports only ecosim's own test functions (to check their inputs)
     fn = resolve_model(model) if import_model or is_shipped(model) else None
     fixed, factors = _function_inputs(path, data, model, fn)
