@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -153,11 +154,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--no-plots", action="store_true", help="skip the figures")
     c.set_defaults(func=cmd_compare)
 
+    from ..experiments.design import METHODS
+
     s = sub.add_parser(
         "sweep", help="run a durable, resumable parameter sweep from an experiment file",
-        description="Run the design of an experiment file (grid, lhs, random, sobol, "
-                    "morris) on a process pool or Dask; results stream to Parquet parts "
-                    "in --out. Exit status: 0 all ok, 1 some runs failed, 130 interrupted.")
+        description=textwrap.fill(
+            f"Run the design of an experiment file ([design] method: {', '.join(METHODS)}) "
+            "on a process pool or Dask; results stream to Parquet parts in --out. Exit "
+            "status: 0 all ok, 1 some runs failed, 130 interrupted.", 78),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=textwrap.dedent("""\
+            example:
+              ecosim sweep experiments/smoke_sweep.toml --out results/sweeps/smoke --dry-run
+              ecosim sweep experiments/smoke_sweep.toml --out results/sweeps/smoke
+
+            A sweep runs ecosim scenarios; an experiment file naming a Python model
+            (model = "module:function") is analysed with ecosim sensitivity, which runs
+            a model not shipped with ecosim only with --allow-model.
+            File format (scenario, [design], [set], [factors]) and outputs:
+            docs/experiments.md.
+            """))
     s.add_argument("experiment", help="experiment file (TOML), e.g. experiments/smoke_sweep.toml")
     add_runner_options(s, out_help="sweep directory (default results/sweeps/<name>)",
                        resume_help="continue the sweep in --out: skip finished runs, redo "

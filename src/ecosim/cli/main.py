@@ -137,8 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     r.set_defaults(func=cmd_run)
 
-    v = sub.add_parser("validate", help="check a scenario file without running it")
-    v.add_argument("scenario")
+    v = sub.add_parser("validate", help="check a scenario file without running it",
+                       description="Check a scenario file (and the files it extends) "
+                                   "against the parameter declaration; print its hash. "
+                                   "Nothing is run. Format: README.md, 'Scenario files'.")
+    v.add_argument("scenario", help="scenario file (.toml) or shipped name (e.g. baseline)")
     v.add_argument("--set", action="append", metavar="NAME=VALUE[@YEARS]",
                    help="as for 'ecosim run' (also policy windows, NAME=VALUE@START-END)")
     v.set_defaults(func=cmd_validate)

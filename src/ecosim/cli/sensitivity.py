@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from ..errors import SensitivityError
 from ..reporting.sensitivity import analyse_sweep, sensitivity_analysis
 from ..sensitivity.loading import SA_METHODS, load_sa_experiment
-from ..sensitivity.models import FunctionExperiment
+from ..sensitivity.models import TRUST_HINT, FunctionExperiment, is_shipped
 from ..sensitivity.result import ANALYSES, SAResult, fmt_interval, rank_key
 from .argtypes import add_runner_options, confidence_level, non_negative_int, positive_int
 
@@ -42,6 +43,19 @@ def _print_result(res: SAResult, top: int = 5) -> None:
     print(f"\nwrote {res.path}/indices.csv, indices.parquet, report.md, figures/*.png")
 
 
+def _print_dry_run(exp: object) -> None:
+    """What a dry run can say without importing or calling the model."""
+    if isinstance(exp, FunctionExperiment):
+        print("outcomes: " + (", ".join(exp.outcomes) if exp.outcomes else
+                              "known at run time (the model is called once at the centre "
+                              "of the bounds; list them with outcomes = [...] to see them "
+                              "here)"))
+        if not exp.allow_model and not is_shipped(exp.model):
+            print(f"note: model {exp.model} is not shipped with ecosim and the run will "
+                  f"refuse it: {TRUST_HINT}")
+    print("dry run: nothing executed (no model imported or called)")
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``ecosim sensitivity``: run and analyse, or analyse an existing directory."""
     outcomes = ([o.strip() for o in args.outcomes.split(",") if o.strip()]
@@ -53,10 +67,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         if args.experiment:
             raise SensitivityError("give either EXPERIMENT.toml (run and analyse) or "
                                    "--analyse DIR (analyse existing runs), not both")
-        for flag in ("model", "workers", "dask"):
-            if getattr(args, flag):
-                raise SensitivityError(f"--{flag} runs a model; --analyse only analyses "
-                                       "existing runs")
+        for flag in ("model", "allow_model", "workers", "dask"):
+            if getattr(args, flag, None):
+                raise SensitivityError(f"--{flag.replace('_', '-')} runs a model; --analyse "
+                                       "only analyses existing runs (it imports nothing)")
         res = analyse_sweep(args.analyse, args.out, method=args.method, **common)
         _print_result(res)
         return 0
@@ -69,14 +83,16 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.dask and args.dask != "local" and args.workers:
         raise SensitivityError(f"--workers {args.workers} cannot size a remote Dask cluster "
                                f"({args.dask}); drop --workers or use --dask local")
-    exp = load_sa_experiment(args.experiment, args.model)
+    exp = load_sa_experiment(args.experiment, args.model,
+                             allow_model=getattr(args, "allow_model", False),
+                             import_model=not args.dry_run)  # a dry run imports no model
     what = f"model {exp.model}" if isinstance(exp, FunctionExperiment) else (
         f"scenario '{exp.scenario.name}', {exp.steps} steps")
     print(f"sensitivity '{exp.name}': {exp.method} design (analysis "
           f"{SA_METHODS[exp.method]}), {exp.n_points():,} points × {exp.replications} "
           f"replications = {exp.n_runs():,} runs; {what}")
     if args.dry_run:
-        print("dry run: nothing executed")
+        _print_dry_run(exp)
         return 0
     res = sensitivity_analysis(exp, args.out, workers=args.workers, dask=args.dask,
                                resume=args.resume, retry_failed=args.retry_failed,
@@ -94,20 +110,40 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``ecosim sensitivity`` to the ``ecosim`` parser."""
+    designs = ", ".join(m if a == m else f"{m} (analysed with {a})"
+                        for m, a in SA_METHODS.items())
     s = sub.add_parser(
         "sensitivity", help="global sensitivity analysis (Sobol', Morris, delta) of outcomes",
-        description="Run the Sobol' or Morris design of an experiment file through the "
-                    "durable runner and analyse the outcomes (indices with seeded bootstrap "
-                    "CIs, seed-noise share, convergence, figures, report.md); or analyse an "
-                    "existing sweep directory with --analyse DIR (delta on any design).")
-    s.add_argument("experiment", nargs="?", help="experiment file (TOML), method sobol|morris")
+        description=textwrap.fill(
+            f"Run the design of an experiment file ([design] method: {designs}) through "
+            "the durable runner and analyse the outcomes (indices with seeded bootstrap "
+            "CIs, seed-noise share, convergence, figures, report.md); or analyse an "
+            "existing sweep directory with --analyse DIR (--method "
+            f"{', '.join(ANALYSES)}; delta on any design).", 78),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=textwrap.dedent("""\
+            example:
+              ecosim sensitivity experiments/ishigami_sobol.toml --out results/sensitivity/ishigami
+              ecosim sensitivity --analyse results/sensitivity/ishigami --method delta
+
+            An experiment file naming a model (model = "module:function") is code: a
+            model not shipped with ecosim runs only with --allow-model.
+            File format, methods and outputs: docs/sensitivity.md (and docs/experiments.md).
+            """))
+    s.add_argument("experiment", nargs="?",
+                   help="experiment file (TOML); [design] method: " + ", ".join(SA_METHODS))
     s.add_argument("--analyse", "--analyze", metavar="DIR",
-                   help="analyse an existing sweep or sensitivity directory; run nothing")
+                   help="analyse an existing sweep or sensitivity directory; run nothing, "
+                        "import nothing")
     s.add_argument("--method", choices=ANALYSES,
-                   help="with --analyse: sobol, morris or delta (default: the design's; "
+                   help=f"with --analyse: {', '.join(ANALYSES)} (default: the design's; "
                         "delta for grid/LHS/random)")
     s.add_argument("--model", metavar="MODULE:FUNCTION",
-                   help="analyse this Python function instead of ecosim (factors need bounds)")
+                   help="analyse this Python function instead of ecosim (factors need "
+                        "bounds); naming it here allows it")
+    s.add_argument("--allow-model", action="store_true",
+                   help="trust the model = \"module:function\" the experiment file names: "
+                        "import and run it (needed for any model not shipped with ecosim)")
     add_runner_options(s, out_help="output directory (default results/sensitivity/<name>)",
                        resume_help="continue the runs in --out (and re-analyse)")
     s.add_argument("--outcomes", metavar="A,B,...", help="outcomes to analyse (default: all)")

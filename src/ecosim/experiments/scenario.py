@@ -190,6 +190,23 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return read_toml(path)[0]
 
 
+_TOML_AT = re.compile(r"\(at (?:line \d+, column \d+|end of document)\)")
+
+
+def _read_parent(path: Path, child: Path) -> dict[str, Any]:
+    """Read a file named by ``extends`` in ``child``: an error names both files and
+    where in the parent it is, never the parent's content (it may not be a scenario)."""
+    try:
+        return _read_toml(path)
+    except ScenarioError as e:
+        msg = str(e)
+        at = _TOML_AT.search(msg)
+        what = ("not valid TOML" + (f" {at.group(0)}" if at else "")
+                if "not valid TOML" in msg else "not a UTF-8 text file"
+                if "UTF-8" in msg else "cannot be read")
+        raise ScenarioError(f"{path} (extended by {child}): {what}") from None
+
+
 def _check_int(path: Path, key: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ScenarioError(
@@ -236,7 +253,10 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
         raise ScenarioError(f"{path}: 'extends' makes a cycle: {chain}")
-    data = _read_toml(path)
+    if path.suffix.lower() != ".toml":  # e.g. an experiment file's scenario = "/etc/..."
+        raise ScenarioError(f"{short_path(path)}: not a scenario file: expected a TOML file "
+                            "ending in .toml")
+    data = _read_parent(path, seen[-1]) if seen else _read_toml(path)
     for key in data:
         if key not in TOP_KEYS:
             hint = suggest(key, TOP_KEYS)
@@ -251,6 +271,10 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         parent = data["extends"]
         if not isinstance(parent, str):
             raise ScenarioError(f"{path}: extends = {parent!r} must be a file name (string)")
+        if Path(parent).suffix.lower() != ".toml":
+            raise ScenarioError(f"{path}: extends = {short_path(parent)!r} is not allowed: "
+                                "expected a scenario file ending in .toml (relative to "
+                                "this file)")
         ppath = (path.parent / parent)
         try:
             found = ppath.is_file()

@@ -21,7 +21,8 @@ __all__ = ["sensitivity_analysis", "analyse_sweep"]
 
 
 def sensitivity_analysis(experiment: str | Path | Experiment, out: str | Path | None = None,
-                         *, model: str | None = None, workers: int | None = None,
+                         *, model: str | None = None, allow_model: bool = False,
+                         workers: int | None = None,
                          dask: str | None = None, executor: Any = None, resume: bool = False,
                          retry_failed: bool = False, progress: bool | None = False,
                          outcomes: list[str] | None = None, num_resamples: int = 1000,
@@ -35,7 +36,10 @@ def sensitivity_analysis(experiment: str | Path | Experiment, out: str | Path | 
             :class:`~ecosim.experiments.design.Experiment`).
         out: output directory (default ``results/sensitivity/<name>``); runs go to
             ``out/runs``.
-        model: ``module:function`` to analyse instead of ecosim (overrides the file's).
+        model: ``module:function`` to analyse instead of ecosim (overrides the file's;
+            naming it here allows it).
+        allow_model: allow a model outside ecosim named in the experiment file (an
+            experiment file naming a model is code; ``--allow-model``).
         workers: worker processes (default: all CPUs).
         dask: ``"local"`` or a scheduler address.
         executor: any ``concurrent.futures.Executor`` (not closed here).
@@ -57,7 +61,8 @@ def sensitivity_analysis(experiment: str | Path | Experiment, out: str | Path | 
     Raises:
         ExperimentError / SensitivityError / SweepDirError: one-line messages.
     """
-    res = run_sensitivity(experiment, out, model=model, workers=workers, dask=dask,
+    res = run_sensitivity(experiment, out, model=model, allow_model=allow_model,
+                          workers=workers, dask=dask,
                           executor=executor, resume=resume, retry_failed=retry_failed,
                           progress=progress, outcomes=outcomes, num_resamples=num_resamples,
                           conf_level=conf_level, seed=seed,

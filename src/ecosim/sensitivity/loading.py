@@ -4,7 +4,9 @@ The format is that of ``ecosim sweep`` (:mod:`ecosim.experiments.design`) with `
 method = "sobol"`` or ``"morris"`` (``"lhs"`` / ``"random"`` are analysed with the
 given-data delta method); ``model = "module:function"`` (or ``--model``) analyses a Python
 function instead of ecosim (:mod:`ecosim.sensitivity.models`), whose factors then need
-explicit ``bounds``.
+explicit ``bounds``. A file naming a model outside ecosim is code and is refused unless
+the user allows it (``allow_model``, ``--allow-model``); ``import_model=False`` (the
+dry run) imports and calls no model at all.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from ..experiments.design import DESIGN_KEYS, SEEDINGS, Experiment, Factor, load
 from ..experiments.scenario import Scenario, read_toml
 from ..params import Parameter, suggest
 from .indices import is_power_of_two
-from .models import FunctionExperiment, accepts, call_model, resolve_model
+from .models import (
+    FunctionExperiment,
+    accepts,
+    call_model,
+    check_model_allowed,
+    is_shipped,
+    resolve_model,
+)
 
 __all__ = ["SA_METHODS", "load_sa_experiment", "check_sa_method"]
 
@@ -88,9 +97,12 @@ def _fn_factor(path: Path, model: str, name: str, spec: Any, accepted: set[str],
 
 
 def _load_function_experiment(path: Path, data: dict[str, Any], raw: bytes,
-                              model: str) -> FunctionExperiment:
+                              model: str, allow: bool, import_model: bool
+                              ) -> FunctionExperiment:
     _check_function_keys(path, data)
-    fn = resolve_model(model)
+    check_model_allowed(path, model, allow or not import_model)  # (the format at least)
+    # a dry run imports only ecosim's own test functions (to check their inputs)
+    fn = resolve_model(model) if import_model or is_shipped(model) else None
     fixed, factors = _function_inputs(path, data, model, fn)
     design = data.get("design")
     if not isinstance(design, dict):
@@ -105,7 +117,8 @@ def _load_function_experiment(path: Path, data: dict[str, Any], raw: bytes,
     if seeding not in SEEDINGS:
         raise _err(path, f"seeding = {seeding!r} is not allowed: expected one of "
                          + ", ".join(SEEDINGS))
-    outcomes = _function_outcomes(path, data, model, fn, fixed, factors, seed)
+    outcomes = _function_outcomes(path, data, model, fn if import_model else None, fixed,
+                                  factors, seed)
     for key in ("name", "description"):
         if key in data and not isinstance(data[key], str):
             raise _err(path, f"{key} = {data[key]!r} must be a string")
@@ -116,7 +129,8 @@ def _load_function_experiment(path: Path, data: dict[str, Any], raw: bytes,
         scenario=scenario, factors=factors, method=method, n=n, steps=1, replications=reps,
         seed=seed, outcomes=tuple(outcomes), series=False, seeding=seeding, path=path,
         file_hash=hashlib.sha256(raw).hexdigest(), fixed=dict(fixed), second_order=second,
-        num_levels=num_levels, design_seed=design_seed, model=model)
+        num_levels=num_levels, design_seed=design_seed, model=model, allow_model=allow,
+        imported=import_model)
 
 
 def _check_function_keys(path: Path, data: dict[str, Any]) -> None:
@@ -131,8 +145,9 @@ def _check_function_keys(path: Path, data: dict[str, Any]) -> None:
 
 def _function_inputs(path: Path, data: dict[str, Any], model: str, fn: Any
                      ) -> tuple[dict[str, Any], list[Factor]]:
-    """The fixed inputs (``[set]``) and the factors, checked against the function."""
-    accepted, var_kw, required = accepts(fn)
+    """The fixed inputs (``[set]``) and the factors, checked against the function
+    (``fn=None``: not imported, names unchecked)."""
+    accepted, var_kw, required = accepts(fn) if fn is not None else (set(), True, set())
     fixed = data.get("set", {})
     if not isinstance(fixed, dict):
         raise _err(path, "[set] must be a table of name = value")
@@ -185,8 +200,11 @@ def _function_design(path: Path, design: dict[str, Any], n_factors: int
 def _function_outcomes(path: Path, data: dict[str, Any], model: str, fn: Any,
                        fixed: dict[str, Any], factors: list[Factor], seed: int) -> list[str]:
     """The outputs to analyse: the file's ``outcomes``, else every output the function
-    returns at the centre of the bounds."""
+    returns at the centre of the bounds (``fn=None``, no call: none yet, they are known
+    at run time)."""
     outcomes = data.get("outcomes")
+    if outcomes is None and fn is None:
+        return []
     if outcomes is None:
         centre = {f.name: (f.values[0] if f.values is not None
                            else (f.bounds[0] + f.bounds[1]) / 2)  # type: ignore[index]
@@ -204,20 +222,28 @@ def _function_outcomes(path: Path, data: dict[str, Any], model: str, fn: Any,
     return outcomes
 
 
-def load_sa_experiment(path: str | Path, model: str | None = None) -> Experiment:
+def load_sa_experiment(path: str | Path, model: str | None = None, *,
+                       allow_model: bool = False, import_model: bool = True) -> Experiment:
     """Load an experiment file for a sensitivity analysis.
 
     Args:
         path: the TOML file (format of ``ecosim sweep``; ``model = "module:function"``
             optional).
-        model: ``module:function`` overriding the file's ``model`` (the ``--model`` flag).
+        model: ``module:function`` overriding the file's ``model`` (the ``--model``
+            flag); naming it here is the caller's own choice, so it is allowed.
+        allow_model: allow the file's ``model`` even when it is not shipped with ecosim
+            (``--allow-model``): an experiment file naming a model is code.
+        import_model: ``False`` (dry run): import and call no model; a model's inputs
+            are then not checked against its signature (except ecosim's own test
+            functions) and its outcomes, unless the file lists them, are known only at
+            run time; the allowance is not checked (the caller reports it).
 
     Returns:
         An :class:`~ecosim.experiments.design.Experiment` (ecosim) or a :class:`FunctionExperiment`.
 
     Raises:
         ExperimentError / SensitivityError: one line naming the file, the field, the value
-            and what is allowed.
+            and what is allowed; a model outside ecosim without ``allow_model``.
     """
     path = Path(path)
     data, raw = read_toml(path, SensitivityError, "experiment file")
@@ -226,7 +252,8 @@ def load_sa_experiment(path: str | Path, model: str | None = None) -> Experiment
         if not isinstance(spec, str):
             raise _err(path, f"model = {spec!r} is not allowed: expected 'module:function'")
         return _load_function_experiment(path, {k: v for k, v in data.items() if k != "model"}
-                                         | ({"model": spec}), raw, spec)
+                                         | ({"model": spec}), raw, spec,
+                                         allow_model or model is not None, import_model)
     design = data.get("design") if isinstance(data.get("design"), dict) else {}
     method = design.get("method")
     if method is not None and method not in SA_METHODS:

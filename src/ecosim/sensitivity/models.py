@@ -2,6 +2,15 @@
 function of named keyword inputs returning a dict of named outputs, analysed instead of
 ecosim. A function that accepts ``seed`` gets the run's seed. See
 :mod:`ecosim.testfunctions` for the known-answer Ishigami function.
+
+An experiment file naming a model is code: importing and calling ``module:function``
+runs whatever that module does. Only the functions shipped in
+:mod:`ecosim.testfunctions` (:data:`SHIPPED_MODEL_MODULES`) are always allowed; any other
+model named in a file is refused (:func:`check_model_allowed`) unless the user passes
+``--allow-model`` (``allow_model=True`` in Python). A model given explicitly
+(``--model`` on the command line, ``model=`` in Python) is the user's own choice and
+allowed. The allowance travels with the picklable :class:`FunctionRun`, so a worker
+never imports a model the parent did not allow.
 """
 
 from __future__ import annotations
@@ -21,9 +30,47 @@ from ..experiments.store import STATUS_FAILED, STATUS_OK
 from ..params import suggest
 
 __all__ = ["resolve_model", "model_hash", "accepts", "is_deterministic", "call_model",
-           "FunctionRun", "FunctionExperiment"]
+           "FunctionRun", "FunctionExperiment", "SHIPPED_MODEL_MODULES", "TRUST_HINT",
+           "is_shipped", "check_model_allowed"]
 
 _FN_CACHE: dict[str, Any] = {}
+
+#: Modules whose functions are always allowed as models: ecosim's own test functions.
+#: (Not all of ``ecosim``: some of its functions write or delete files.)
+SHIPPED_MODEL_MODULES = ("ecosim.testfunctions",)
+#: What a refused model is told (one line, with the file and the model before it).
+TRUST_HINT = ("an experiment file naming a model is code; pass --allow-model if you "
+              "trust it (allow_model=True in Python)")
+
+
+def _check_spec(spec: Any) -> None:
+    if not isinstance(spec, str) or spec.count(":") != 1 or not all(spec.split(":")):
+        raise SensitivityError(f"model = {spec!r} is not allowed: expected 'module:function', "
+                               "e.g. ecosim.testfunctions:ishigami")
+
+
+def is_shipped(spec: Any) -> bool:
+    """Whether ``spec`` names a function of a module shipped as a model with ecosim
+    (decided from the name alone: nothing is imported)."""
+    return (isinstance(spec, str) and spec.count(":") == 1
+            and spec.split(":")[0] in SHIPPED_MODEL_MODULES)
+
+
+def check_model_allowed(where: Path | str, spec: Any, allow: bool) -> None:
+    """Refuse a model outside :data:`SHIPPED_MODEL_MODULES` unless ``allow`` (nothing
+    is imported).
+
+    Raises:
+        SensitivityError: one line naming ``where`` (the file), the model and
+            :data:`TRUST_HINT`.
+    """
+    try:
+        _check_spec(spec)
+    except SensitivityError as e:
+        raise SensitivityError(f"{where}: {e}") from None
+    if not allow and not is_shipped(spec):
+        raise SensitivityError(f"{where}: model = {spec!r} is not a model shipped with "
+                               f"ecosim: {TRUST_HINT}")
 
 
 def resolve_model(spec: str) -> Any:
@@ -35,9 +82,7 @@ def resolve_model(spec: str) -> Any:
     """
     if spec in _FN_CACHE:
         return _FN_CACHE[spec]
-    if not isinstance(spec, str) or spec.count(":") != 1 or not all(spec.split(":")):
-        raise SensitivityError(f"model = {spec!r} is not allowed: expected 'module:function', "
-                               "e.g. ecosim.testfunctions:ishigami")
+    _check_spec(spec)
     mod_name, fn_name = spec.split(":")
     try:
         mod = importlib.import_module(mod_name)
@@ -112,9 +157,12 @@ class FunctionRun:
     Attributes:
         model: ``module:function``; the function gets the task's parameters (and its
             seed if it accepts ``seed``) and returns a dict of named outputs.
+        allowed: the parent allowed this model (``--allow-model``); without it a worker
+            imports only models shipped with ecosim (checked again here).
     """
 
     model: str
+    allowed: bool = False
 
     def __call__(self, task: Any) -> dict[str, Any]:
         """Run one task; never raises (a failure is returned with its traceback)."""
@@ -125,6 +173,7 @@ class FunctionRun:
         outcomes: dict[str, float] = {}
         error = None
         try:
+            check_model_allowed("worker", self.model, self.allowed)
             res = call_model(resolve_model(self.model), task.params, task.seed)
             missing = [o for o in task.outcomes if o not in res]
             if missing:
@@ -146,6 +195,12 @@ class FunctionExperiment(Experiment):
 
     Attributes:
         model: ``module:function``.
+        allow_model: the user allowed this model (``--allow-model``, ``allow_model=True``
+            or an explicit ``--model`` / ``model=``); a model outside ecosim runs only then.
+        imported: the model was imported when loading (its inputs are checked against
+            its signature); ``False`` after a dry run, which imports nothing.
     """
 
     model: str = ""
+    allow_model: bool = False
+    imported: bool = True

@@ -18,7 +18,11 @@ the moment-independent delta method (Borgonovo) on any other design, e.g. an LHS
 ``model = "module:function"`` in the file (or ``--model``) analyses any importable
 Python function of named keyword inputs returning a dict of named outputs instead of
 ecosim; its factors then need explicit ``bounds`` (there is no declaration to take
-ranges from); see :mod:`ecosim.sensitivity.models`.
+ranges from); see :mod:`ecosim.sensitivity.models`. A file naming a model outside ecosim
+is code: it runs only with ``allow_model=True`` (``--allow-model``), or when the model is
+given explicitly (``model=``, ``--model``). What the analysis needs to know about the
+model (its source hash, whether it is deterministic) is stored in ``sa.json`` when the
+runs start, so ``--analyse`` imports nothing.
 
 Output directory (``--out``, default ``results/sensitivity/<name>``)::
 
@@ -55,7 +59,13 @@ from ..experiments.sweep import execute_run, run_sweep
 from ..params import PARAMETERS
 from .analysis import analyse_store
 from .loading import check_sa_method, load_sa_experiment
-from .models import FunctionExperiment, FunctionRun, is_deterministic, model_hash
+from .models import (
+    FunctionExperiment,
+    FunctionRun,
+    check_model_allowed,
+    is_deterministic,
+    model_hash,
+)
 from .result import CONVERGENCE_COLUMNS, INDEX_COLUMNS, SAResult
 
 __all__ = ["RUNS_DIR", "RESUME_HINT", "run_sensitivity", "analyse_directory", "locate", "finish"]
@@ -67,7 +77,8 @@ RESUME_HINT = ("the runs are kept; free some space and run the same command agai
 
 
 def run_sensitivity(experiment: str | Path | Experiment, out: str | Path | None = None,
-                    *, model: str | None = None, workers: int | None = None,
+                    *, model: str | None = None, allow_model: bool = False,
+                    workers: int | None = None,
                     dask: str | None = None, executor: Any = None, resume: bool = False,
                     retry_failed: bool = False, progress: bool | None = False,
                     outcomes: list[str] | None = None, num_resamples: int = 1000,
@@ -79,7 +90,8 @@ def run_sensitivity(experiment: str | Path | Experiment, out: str | Path | None 
     Writes ``sa.json``, ``indices.*``, ``noise.csv`` and ``convergence.csv`` (and the
     runs in ``out/runs``); the figures and ``report.md`` are written by
     :func:`ecosim.reporting.sensitivity.sensitivity_analysis` (``ecosim.sensitivity_analysis``),
-    which takes the same arguments plus ``plots``.
+    which takes the same arguments plus ``plots``. ``allow_model=True`` allows a model
+    outside ecosim named in the experiment file (an explicit ``model=`` is allowed).
 
     Returns:
         An :class:`SAResult` (``complete=False`` and no indices when runs are pending).
@@ -87,19 +99,20 @@ def run_sensitivity(experiment: str | Path | Experiment, out: str | Path | None 
     Raises:
         ExperimentError / SensitivityError / SweepDirError: one-line messages.
     """
-    exp = _experiment(experiment, model)
+    exp = _experiment(experiment, model, allow_model)
     fn_model = getattr(exp, "model", "") or None
     out = check_out(out if out is not None else Path("results") / "sensitivity" / exp.name)
     sa_json = out / "sa.json"
     with writing(out):
         model_hash_ = _prepare_out(exp, out, resume, fn_model)
-    run_fn = FunctionRun(fn_model) if fn_model else execute_run
+    run_fn = FunctionRun(fn_model, allowed=True) if fn_model else execute_run  # checked
     rep = run_sweep(exp, out / RUNS_DIR, workers=workers, dask=dask, executor=executor,
                     resume=resume, retry_failed=retry_failed, progress=progress,
                     run_fn=run_fn, max_runs=max_runs, flush_seconds=flush_seconds)
     store = SweepStore(out / RUNS_DIR)
     meta = _sa_meta(exp, store)
-    meta.update({"model_hash": model_hash_, "sweep_report": rep.text(),
+    meta.update({"model_hash": model_hash_, "deterministic": is_deterministic(fn_model),
+                 "sweep_report": rep.text(),
                  "interrupted": rep.interrupted})
     if rep.pending:
         meta["state"] = "runs pending"
@@ -121,15 +134,24 @@ def run_sensitivity(experiment: str | Path | Experiment, out: str | Path | None 
     return finish(indices, conv, noise, warnings, meta, out, bool(fn_model))
 
 
-def _experiment(experiment: str | Path | Experiment, model: str | None) -> Experiment:
-    """The experiment to analyse: loaded from its file, or checked when given loaded."""
+def _experiment(experiment: str | Path | Experiment, model: str | None,
+                allow_model: bool) -> Experiment:
+    """The experiment to analyse: loaded from its file, or checked when given loaded
+    (also whether its model is allowed: nothing is imported before)."""
     if isinstance(experiment, Experiment):
         exp = experiment
         if model and not isinstance(exp, FunctionExperiment):
             raise SensitivityError("model= needs an experiment file, not a loaded Experiment")
         check_sa_method(exp.path or exp.name, exp.method, exp.n)
+        if isinstance(exp, FunctionExperiment):
+            check_model_allowed(exp.path or exp.name, exp.model,
+                                allow_model or exp.allow_model)
+            if not exp.imported:
+                raise SensitivityError(f"{exp.path or exp.name}: loaded without importing "
+                                       "its model (a dry run): load it with "
+                                       "import_model=True to run it")
         return exp
-    return load_sa_experiment(experiment, model)
+    return load_sa_experiment(experiment, model, allow_model=allow_model)
 
 
 def _prepare_out(exp: Experiment, out: Path, resume: bool, fn_model: str | None
@@ -160,7 +182,9 @@ def _prepare_out(exp: Experiment, out: Path, resume: bool, fn_model: str | None
     out.mkdir(parents=True, exist_ok=True)
     if prev is None:  # mark the directory as ours before any run
         stub = json.dumps({"kind": "ecosim sensitivity", "name": exp.name, "model": fn_model,
-                           "model_hash": model_hash_, "state": "running"}, indent=2)
+                           "model_hash": model_hash_,
+                           "deterministic": is_deterministic(fn_model), "state": "running"},
+                          indent=2)
         write_atomic(sa_json, lambda p: Path(p).write_text(stub, encoding="utf-8"))
     return model_hash_
 
@@ -172,7 +196,10 @@ def analyse_directory(path: str | Path, out: str | Path | None = None, *,
     """Analyse an existing sweep (or sensitivity) directory; write the tables.
 
     The arguments are those of :func:`ecosim.reporting.sensitivity.analyse_sweep`
-    (``ecosim.analyse_sweep``), which also writes the figures and ``report.md``.
+    (``ecosim.analyse_sweep``), which also writes the figures and ``report.md``. Only
+    stored tables and ``sa.json`` are read: no model is imported (whether it is
+    deterministic was stored in ``sa.json`` at run time; an older ``sa.json`` without
+    it counts as stochastic).
 
     Returns:
         An :class:`SAResult`.
@@ -186,7 +213,7 @@ def analyse_directory(path: str | Path, out: str | Path | None = None, *,
         sa_prev = json.loads((root / "sa.json").read_text())
     indices, conv, noise, warnings, info = analyse_store(
         store, method, outcomes, num_resamples, conf_level, seed, convergence_steps,
-        deterministic=is_deterministic(sa_prev.get("model")))
+        deterministic=sa_prev.get("deterministic") is True)
     if out is None:
         out = root if root != store.path else store.path / "sensitivity"
     out = Path(out)
@@ -196,6 +223,7 @@ def analyse_directory(path: str | Path, out: str | Path | None = None, *,
             "experiment_file": smeta.get("experiment_file"),
             "file_hash": smeta.get("file_hash"), "model": sa_prev.get("model"),
             "model_hash": sa_prev.get("model_hash"),
+            "deterministic": sa_prev.get("deterministic") is True,
             "scenario": None if sa_prev.get("model") else smeta.get("scenario"),
             "steps": smeta.get("steps"), "seed": smeta.get("seed"),
             "seeding": smeta.get("seeding"), "factor_ranges": smeta.get("factors", {}),
