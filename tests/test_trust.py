@@ -212,3 +212,36 @@ def test_help_names_the_docs_an_example_and_every_method(capsys: pytest.CaptureF
     assert all(m in described for m in [*SA_METHODS, *ANALYSES]), described
     validate = _help(capsys, "validate")
     assert "scenario file (.toml) or shipped name" in validate
+
+
+def test_calibration_file_model_needs_allow_model(tmp_path: Path) -> None:
+    """A calibration file naming a model outside ecosim is refused in one line and
+    imports nothing; a dry run imports nothing either; --allow-model loads it."""
+    from ecosim.calibration.spec import load_calibration
+    from ecosim.errors import CalibrationError
+
+    marker = tmp_path / "imported"
+    (tmp_path / "calmod.py").write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('x')\n"
+        "def f(theta, seed=0):\n    return {'y': theta}\n", encoding="utf-8")
+    cal = tmp_path / "cal.toml"
+    cal.write_text('name = "c"\nmodel = "calmod:f"\n[[target]]\nid = "t"\noutcome = "y"\n'
+                   'observed = 0.5\nsd = 0.1\nsource = "test"\n'
+                   "[priors.theta]\nlow = 0\nhigh = 1\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    for extra, code in (([], 2), (["--dry-run"], 0)):
+        r = subprocess.run([sys.executable, "-m", "ecosim.cli", "calibrate", str(cal), *extra,
+                            "--out", str(tmp_path / "out")], capture_output=True, text=True,
+                           env=env, timeout=120)
+        assert r.returncode == code, r.stderr
+        assert not marker.exists() and "Traceback" not in r.stderr
+    assert "--allow-model" in r.stdout
+    with pytest.raises(CalibrationError, match="allow-model"):
+        load_calibration(cal)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert load_calibration(cal, allow_model=True).model == "calmod:f"
+        assert marker.exists()
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("calmod", None)

@@ -280,7 +280,8 @@ def _executor(workers: int | None, dask: str | None) -> ExecutorHandle | None:
 
 def run_calibration(spec: CalibrationSpec | str | Path, out: str | Path | None = None, *,
                     workers: int | None = None, dask: str | None = None,
-                    resume: bool = False, progress: bool | None = None) -> CalibrationResult:
+                    resume: bool = False, progress: bool | None = None,
+                    allow_model: bool = False) -> CalibrationResult:
     """Fit a calibration file's priors to its targets by ABC-SMC; write its folder.
 
     Args:
@@ -290,6 +291,8 @@ def run_calibration(spec: CalibrationSpec | str | Path, out: str | Path | None =
         dask: ``"local"`` or a scheduler address (see ``ecosim sweep --dask``).
         resume: carry on a calibration already in ``out``.
         progress: progress bars (default: on a terminal).
+        allow_model: run a ``model`` outside ecosim's test functions named in the file
+            (such a file is code; see ``--allow-model``).
 
     Returns:
         The result; ``complete`` is False when interrupted (resume it).
@@ -299,7 +302,8 @@ def run_calibration(spec: CalibrationSpec | str | Path, out: str | Path | None =
     """
     import pyabc
 
-    spec = spec if isinstance(spec, CalibrationSpec) else load_calibration(spec)
+    spec = (spec if isinstance(spec, CalibrationSpec)
+            else load_calibration(spec, allow_model=allow_model))
     out = Path(out) if out is not None else Path("results") / "calibration" / spec.name
     state = _prepare(spec, out, resume)
     state["sessions"] = int(state.get("sessions", 0)) + 1
@@ -440,7 +444,7 @@ def load_result(out: str | Path, spec: CalibrationSpec | None = None) -> Calibra
         if not state.get("file") or not Path(state["file"]).is_file():
             raise CalibrationError(f"{out}: the calibration file {state.get('file')!r} is "
                                    "not available; pass the file")
-        spec = load_calibration(state["file"])
+        spec = load_calibration(state["file"], import_model=False)  # reading only
     particles, gens = _read_history(out, spec)
     pred = out / "predictive.parquet"
     return CalibrationResult(spec, out, particles, gens, state,

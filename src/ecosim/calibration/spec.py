@@ -346,8 +346,16 @@ def _abc_settings(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_calibration(path: str | Path) -> CalibrationSpec:
+def load_calibration(path: str | Path, *, allow_model: bool = False,
+                     import_model: bool = True) -> CalibrationSpec:
     """Load and validate a calibration file.
+
+    Args:
+        path: the calibration file.
+        allow_model: allow a ``model`` outside ecosim's shipped test functions (a file
+            naming a model is code: ``--allow-model``).
+        import_model: import the model to check it exists (off for a dry run or for
+            reading a stored result: then only its name is checked).
 
     Raises:
         CalibrationError: one line naming the file, the field, the value and what is
@@ -358,12 +366,16 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
     _known_fields(path, "", data, TOP_KEYS)
     model = data.get("model")
     if model is not None:
-        from ..sensitivity.models import resolve_model
+        from ..sensitivity.models import check_model_allowed, resolve_model
 
         _text(path, "model", model)
         try:
-            resolve_model(model)
+            check_model_allowed(path, model, allow_model or not import_model)
+            if import_model:
+                resolve_model(model)
         except ScenarioError as e:
+            if str(e).startswith(str(path)):
+                raise CalibrationError(str(e)) from None
             raise _err(path, str(e)) from None
         if "scenario" in data:
             raise _err(path, "give scenario (run ecosim) or model (a Python function), "

@@ -19,7 +19,8 @@ __all__ = ["register", "cmd_calibrate"]
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """``ecosim calibrate FILE``."""
-    spec = load_calibration(args.file)
+    spec = load_calibration(args.file, allow_model=args.allow_model,
+                            import_model=not args.dry_run)  # a dry run imports nothing
     if args.dask and args.dask != "local" and args.workers:
         raise CalibrationError(f"--workers {args.workers} cannot size a remote Dask cluster "
                                f"({args.dask}); drop --workers or use --dask local")
@@ -31,6 +32,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
           f"(at most {spec.max_simulations:,} evaluations × {spec.replications} "
           "replications)")
     if args.dry_run:
+        from ..sensitivity.models import is_shipped
+
+        if spec.model and not (args.allow_model or is_shipped(spec.model)):
+            print(f"note: model {spec.model} is code named in a file; the real run needs "
+                  "--allow-model")
         print("dry run: nothing executed")
         return 0
     res = calibrate(spec, args.out, workers=args.workers, dask=args.dask, resume=args.resume,
@@ -69,7 +75,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                    help="run on Dask: 'local' (a LocalCluster on 127.0.0.1) or a scheduler")
     c.add_argument("--resume", action="store_true", help="continue the calibration in --out")
-    c.add_argument("--dry-run", action="store_true", help="validate the file; run nothing")
+    c.add_argument("--dry-run", action="store_true",
+                   help="validate the file; run nothing (imports no model)")
+    c.add_argument("--allow-model", action="store_true",
+                   help="run a model = 'module:function' named in the file that is not one of "
+                        "ecosim's test functions (a file naming a model is code: only pass "
+                        "this for files you trust)")
     c.add_argument("--no-progress", action="store_true", help="no progress bars")
     c.add_argument("--no-plots", action="store_true", help="skip the figures")
     c.set_defaults(func=cmd_calibrate)

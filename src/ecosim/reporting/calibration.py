@@ -37,7 +37,8 @@ LEVEL = 0.90
 
 def calibrate(file: str | Path | CalibrationSpec, out: str | Path | None = None, *,
               workers: int | None = None, dask: str | None = None, resume: bool = False,
-              progress: bool | None = None, plots: bool = True) -> CalibrationResult:
+              progress: bool | None = None, plots: bool = True,
+              allow_model: bool = False) -> CalibrationResult:
     """Run a calibration file and write its tables, figures and report.
 
     Args:
@@ -48,13 +49,15 @@ def calibrate(file: str | Path | CalibrationSpec, out: str | Path | None = None,
         resume: carry on the calibration in ``out``.
         progress: progress bars (default: on a terminal).
         plots: write the figures.
+        allow_model: run a ``model`` named in the file outside ecosim's test functions
+            (a file naming a model is code).
 
     Returns:
         The result (``complete`` False when interrupted: nothing is written then but
         the state needed to resume).
     """
     res = run_calibration(file, out, workers=workers, dask=dask, resume=resume,
-                          progress=progress)
+                          progress=progress, allow_model=allow_model)
     if res.complete:
         write_calibration(res, plots=plots)
     return res
