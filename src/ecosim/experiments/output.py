@@ -220,7 +220,9 @@ def staged_dir(out: Path | str, marker: str, what: str = "--out") -> Iterator[Pa
 
     Yields a new empty folder next to ``out``; when the block ends without error it
     replaces ``out`` (the previous folder is kept until the new one is in place, then
-    removed). On an error the staging folder is removed and ``out`` is left untouched.
+    removed). On an error the staging folder is removed and ``out`` is left untouched;
+    an ``OSError`` of the block (a full disk while a figure is written) becomes one
+    :class:`OutputError` line.
 
     Args:
         out: the result folder.
@@ -237,8 +239,8 @@ def staged_dir(out: Path | str, marker: str, what: str = "--out") -> Iterator[Pa
         stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
     try:
         os.chmod(stage, 0o777 & ~_umask())
-        yield stage
-        with writing(out, what):
+        with writing(out, what):  # a file of the block that cannot be written is one line
+            yield stage
             _swap(stage, out)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
